@@ -1,0 +1,80 @@
+"""The knowledge kbsite ships with, loaded once into an empty database.
+
+The fixtures in ``fixtures/`` hold every fact of the two source documents. They
+load only where their app holds no data yet, so running ``make run`` again never
+duplicates an entry nor overwrites what an admin has edited since.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+@dataclass(frozen=True)
+class ShippedContent:
+    app_label: str
+    fixtures: tuple[str, ...]
+
+    def paths(self) -> list[Path]:
+        return [FIXTURES_DIR / name for name in self.fixtures]
+
+    def is_installed_app(self) -> bool:
+        return apps.is_installed(self.app_label)
+
+    def app_is_empty(self) -> bool:
+        """True when no model of the app (history tables aside) has a row."""
+        for model in apps.get_app_config(self.app_label).get_models():
+            if model.__name__.startswith("Historical"):
+                continue
+            if model._default_manager.exists():
+                return False
+        return True
+
+
+SHIPPED_CONTENT = (
+    ShippedContent("issues", ("kb_platform_faq.json", "kb_meeting_sdk.json")),
+    ShippedContent("probes", ("probes_checklists.json",)),
+)
+
+
+def _record_initial_history(app_label: str) -> None:
+    """loaddata saves raw rows, which skips history; give every row its first revision."""
+    for model in apps.get_app_config(app_label).get_models():
+        if hasattr(model, "history") and not model.__name__.startswith("Historical"):
+            call_command("populate_history", f"{app_label}.{model.__name__}", verbosity=0)
+
+
+def load_shipped_content(*, report: Callable[[str], None] = lambda line: None) -> list[str]:
+    """Load each shipped fixture set whose app is still empty; return the app labels loaded."""
+    loaded = []
+    for content in SHIPPED_CONTENT:
+        present = [path for path in content.paths() if path.exists()]
+        if not content.is_installed_app() or not present:
+            continue
+        if not content.app_is_empty():
+            report(f"{content.app_label}: already has content, left as it is.")
+            continue
+        with transaction.atomic():
+            call_command("loaddata", *map(str, present), verbosity=0)
+            _record_initial_history(content.app_label)
+        report(f"{content.app_label}: loaded {', '.join(p.name for p in present)}.")
+        loaded.append(content.app_label)
+    for hook in _after_load_hooks:
+        hook(loaded)
+    return loaded
+
+
+_after_load_hooks: list[Callable[[list[str]], None]] = []
+
+
+def after_content_load(hook: Callable[[list[str]], None]) -> Callable[[list[str]], None]:
+    """Register work that must follow a load (e.g. rebuilding a search index)."""
+    _after_load_hooks.append(hook)
+    return hook

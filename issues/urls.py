@@ -1,0 +1,12 @@
+from django.urls import path
+
+from issues import views
+
+app_name = "issues"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("issues/<slug:slug>/", views.issue_detail, name="issue_detail"),
+    path("codes/", views.code_index, name="code_index"),
+    path("codes/<slug:product>/<str:code>/", views.code_detail, name="code_detail"),
+]

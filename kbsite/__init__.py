@@ -1,0 +1,3 @@
+"""kbsite: a troubleshooting knowledge base."""
+
+__version__ = "0.1.0"

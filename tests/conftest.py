@@ -1,0 +1,33 @@
+"""Shared fixtures: users in the product's groups and the shipped content."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", password="editor-pass-1234", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def helpdesk(django_user_model):
+    user = django_user_model.objects.create_user("helpdesk", password="helpdesk-pass-1234")
+    user.groups.add(Group.objects.get(name="Helpdesk"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def shipped_content(db):
+    """The knowledge kbsite ships with, loaded the way `make run` loads it."""
+    call_command("load_shipped_content", verbosity=0)
