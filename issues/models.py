@@ -23,11 +23,20 @@ def can_read_internal(user) -> bool:
     return user.groups.filter(name__in=INTERNAL_READER_GROUPS).exists()
 
 
+class SlugManager(models.Manager):
+    """Lets fixtures and exports refer to rows by slug instead of by primary key."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Product(VersionedModel):
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)
     history = HistoricalRecords()
+
+    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -46,6 +55,8 @@ class Tag(VersionedModel):
     name = models.CharField(_("name"), max_length=64, unique=True)
     history = HistoricalRecords()
 
+    objects = SlugManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("tag")
@@ -54,8 +65,14 @@ class Tag(VersionedModel):
     def __str__(self):
         return self.name
 
+    def natural_key(self):
+        return (self.slug,)
+
 
 class IssueQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
     def published(self):
         return self.filter(status=Issue.Status.PUBLISHED)
 
@@ -137,6 +154,9 @@ class Issue(VersionedModel):
     def __str__(self):
         return self.title
 
+    def natural_key(self):
+        return (self.slug,)
+
     def get_absolute_url(self):
         return reverse("issues:issue_detail", kwargs={"slug": self.slug})
 
@@ -209,6 +229,9 @@ class Fix(OrderedPart):
 
 
 class ErrorCodeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, product_slug, code):
+        return self.get(product__slug=product_slug, code=code)
+
     def for_code(self, raw: str):
         """Rows whose code matches what was typed, signed or not."""
         normalized = normalize_code(raw)
@@ -271,6 +294,11 @@ class ErrorCode(VersionedModel):
 
     def __str__(self):
         return f"{self.code} {self.constant}".strip()
+
+    def natural_key(self):
+        return (*self.product.natural_key(), self.code)
+
+    natural_key.dependencies = ["issues.product"]
 
     def save(self, *args, **kwargs):
         self.code = self.code.strip()
