@@ -3,13 +3,16 @@
 Every variable read here is documented in README.md and .env.example.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kbsite.env import env_bool, env_list, env_str, local_secret_key
+from kbsite.caches import caches_from_url
+from kbsite.env import env_bool, env_float, env_int, env_list, env_str, local_secret_key
+from kbsite.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,14 +35,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
     "issues",
+    "issues.search",
     "probes",
 ]
 
 MIDDLEWARE = [
+    "kbsite.middleware.ForwardedClientIpMiddleware",
+    "kbsite.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -49,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kbsite.middleware.DatabaseOutageMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "kbsite.urls"
@@ -114,3 +126,109 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Connectivity probes (probes app). Probes reach only public addresses unless a
+# network or host is allowed here explicitly; see probes/guard.py.
+PROBES_ALLOWED_NETWORKS = env_list("PROBES_ALLOWED_NETWORKS")  # CIDRs, e.g. "10.20.0.0/16"
+PROBES_ALLOWED_HOSTS = env_list("PROBES_ALLOWED_HOSTS")  # names, e.g. "im.corp.example"
+PROBES_TIMEOUT = env_float("PROBES_TIMEOUT", 5.0)  # seconds, per check
+PROBES_MAX_CONCURRENCY = env_int("PROBES_MAX_CONCURRENCY", 16)  # checks in flight per run
+PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user / per N seconds
+PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system trust store
+PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
+PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
+
+# Search (issues.search). Query logs older than this are pruned (rebuild_search_index
+# and prune_search_logs do it; so does logging, at most once an hour per process).
+SEARCH_LOG_RETENTION_DAYS = env_int("SEARCH_LOG_RETENTION_DAYS", 180)
+SEARCH_MAX_QUERY_LENGTH = 500
+
+# --- Production: HTTPS, cookies and security headers ------------------------
+# HTTPS redirect and HSTS are opt-in: they are right only once TLS works end to
+# end, and HSTS cannot be taken back for SECURE_HSTS_SECONDS. `manage.py check
+# --deploy` lists what is still off.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Secure cookies whenever DEBUG is off; SECURE_COOKIES=0 only for a plain-HTTP try-out.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): everything from this origin, nothing
+# inline: templates use static files and data- attributes, never <script> or
+# style="" in the markup, so an injected snippet cannot run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Production: static files -------------------------------------------------
+# `make serve` collects hashed, compressed copies here and whitenoise serves
+# them with far-future cache headers. Overridable so a container can use a
+# read-only image path and tests a throwaway directory.
+STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else STATIC_ROOT
+
+# --- Production: behind a reverse proxy (all opt-in) ------------------------
+# Trust X-Forwarded-Proto only when the proxy sets it (and strips the client's).
+if env_bool("USE_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# How many proxies append to X-Forwarded-For; the client address (used by rate
+# limits, login lockout and logs) is read from it. 0 = use the socket's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Production: database connections ---------------------------------------
+# A database that stops answering must fail fast (friendly 503, see
+# kbsite/outage.py), not hold a worker until gunicorn kills it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    )
+
+# --- Production: cache and sessions shared across app servers ---------------
+# CACHE_URL=redis://host:6379/0 shares rate limits and cached sessions between
+# every worker and app server; the default (process memory) suits one process.
+CACHES = caches_from_url(
+    env_str("CACHE_URL", "locmem://"), key_prefix=env_str("CACHE_KEY_PREFIX", "kbsite")
+)
+# Sessions live in the database (shared by every app server) with the cache in
+# front; a cache outage falls back to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Production: admin login throttling and lockout (django-axes) ------------
+AUTHENTICATION_BACKENDS = [
+    "kbsite.security.LoginLockoutBackend",  # first: refuses locked-out logins early
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Per (username, address): a wrong password from one desk does not lock a
+# colleague behind the same office NAT out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kbsite.security.lockout_response"
+
+# --- Production: logging ----------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line for a log shipper; every line and
+# error carries the request id (X-Request-ID, see kbsite/middleware.py).
+LOGGING = logging_config(
+    log_format=env_str("LOG_FORMAT", "text"), level=env_str("LOG_LEVEL", "INFO").upper()
+)

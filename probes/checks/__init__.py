@@ -1,0 +1,74 @@
+"""Check kinds and the one entry point that runs any of them.
+
+`run_check` never raises: whatever happens becomes an outcome, so one broken
+target cannot take down a run (nor a page).
+"""
+
+import logging
+import ssl
+import time
+
+from probes.checks.base import CheckResult, ProbeContext, ms, outcome_for_socket_error
+from probes.checks.dns import check_dns
+from probes.checks.http import check_http
+from probes.checks.icmp import check_icmp
+from probes.checks.tcp import check_tcp
+from probes.checks.tls import check_tls
+from probes.checks.udp import check_udp
+from probes.guard import Blocked, Deadline, DialFailed, log_blocked
+from probes.hosts import InvalidTarget
+from probes.models import Kind
+from probes.outcomes import Outcome
+from probes.resolver import ResolutionError
+from probes.targets import InvalidSpec, TargetSpec
+
+logger = logging.getLogger(__name__)
+
+CHECKS = {
+    Kind.DNS: check_dns,
+    Kind.TCP: check_tcp,
+    Kind.TLS: check_tls,
+    Kind.HTTP: check_http,
+    Kind.HTTPS: check_http,
+    Kind.UDP: check_udp,
+    Kind.ICMP: check_icmp,
+}
+
+__all__ = ["CHECKS", "CheckResult", "ProbeContext", "run_check"]
+
+
+def _run(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> CheckResult:
+    try:
+        return CHECKS[spec.kind](spec, context, deadline)
+    except Blocked as exc:
+        log_blocked(spec.host, exc.reason)
+        return CheckResult(Outcome.BLOCKED, exc.addresses, {}, {"policy": exc.reason}, exc.reason)
+    except ResolutionError as exc:
+        return CheckResult(Outcome.DNS_ERROR, [], {}, {"resolver": exc.kind}, exc.reason)
+    except DialFailed as exc:
+        outcome, reason = outcome_for_socket_error(exc.error)
+        return CheckResult(outcome, exc.addresses, {"dns": ms(exc.dns_ms)}, {}, reason)
+    except InvalidTarget as exc:
+        return CheckResult(Outcome.INVALID, [], {}, {}, str(exc))
+    except ssl.SSLError as exc:
+        return CheckResult(Outcome.TLS_ERROR, [], {}, {}, f"TLS error: {exc}")
+    except OSError as exc:  # TimeoutError and ConnectionError are OSErrors too
+        outcome, reason = outcome_for_socket_error(exc)
+        return CheckResult(outcome, [], {}, {}, reason)
+
+
+def run_check(spec: TargetSpec | InvalidSpec, context: ProbeContext) -> CheckResult:
+    if not spec.is_valid:
+        return CheckResult(Outcome.INVALID, [], {}, {}, spec.reason)
+    deadline = Deadline(context.timeout)
+    started = time.monotonic()
+    try:
+        result = _run(spec, context, deadline)
+    except Exception as exc:
+        # A bug in a check must not pass for a network finding, nor crash the run.
+        logger.exception("probe check crashed for %s", spec.text)
+        result = CheckResult(
+            Outcome.UNAVAILABLE, [], {}, {}, f"the check failed on this server: {exc!r}"
+        )
+    result.timings_ms["total"] = ms((time.monotonic() - started) * 1000)
+    return result

@@ -1,0 +1,50 @@
+"""Run many checks at once: bounded concurrency, one timeout each.
+
+Each check carries its own deadline, started when a worker picks it up, so a
+run takes about as long as its slowest check rather than the sum of them. The
+runner adds a safety margin on top: a check that somehow overruns its deadline
+is reported as a timeout and left behind, instead of holding the run.
+"""
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+from probes.checks import CheckResult, ProbeContext, run_check
+from probes.outcomes import Outcome
+from probes.targets import InvalidSpec, TargetSpec
+
+OVERRUN_GRACE = 2.0  # seconds past one timeout before a straggler is given up
+
+
+def run_all(
+    specs: Sequence[TargetSpec | InvalidSpec], *, context: ProbeContext, max_concurrency: int
+) -> Iterator[tuple[int, CheckResult]]:
+    """Yield (index in specs, result) as each check finishes."""
+    pending = {}
+    runnable = [(i, s) for i, s in enumerate(specs) if s.is_valid]
+    invalid = [(i, s) for i, s in enumerate(specs) if not s.is_valid]
+    if not runnable:
+        for index, spec in invalid:
+            yield index, run_check(spec, context)
+        return
+    workers = max(1, min(max_concurrency, len(runnable)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe")
+    try:
+        pending = {pool.submit(run_check, spec, context): index for index, spec in runnable}
+        for index, spec in invalid:
+            yield index, run_check(spec, context)
+        # Queued checks start their own deadline late; allow for the waves.
+        waves = -(-len(runnable) // workers)
+        budget = waves * context.timeout + OVERRUN_GRACE
+        while pending:
+            done, _ = wait(pending, timeout=budget, return_when=FIRST_COMPLETED)
+            if not done:
+                break
+            for future in done:
+                yield pending.pop(future), future.result()
+        for future, index in pending.items():
+            future.cancel()
+            reason = f"no result within {context.timeout:g} s (the check overran)"
+            yield index, CheckResult(Outcome.TIMEOUT, reason=reason)
+    finally:
+        pool.shutdown(wait=not pending, cancel_futures=True)
