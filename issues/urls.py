@@ -7,6 +7,7 @@ app_name = "issues"
 urlpatterns = [
     path("", views.home, name="home"),
     path("issues/<slug:slug>/", views.issue_detail, name="issue_detail"),
+    path("issues/<slug:slug>/feedback/", views.issue_feedback, name="issue_feedback"),
     path("codes/", views.code_index, name="code_index"),
     path("codes/<slug:product>/<str:code>/", views.code_detail, name="code_detail"),
 ]
