@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from issues.importer import DocumentError, ImportProblem, apply_files, read_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Import documents shaped like the source FAQs and guides, Markdown files with YAML "
+        "front matter, or a JSON export. New entries are drafts unless --publish. Re-running "
+        "updates entries (matched by source section or slug) instead of duplicating them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="FILE", help="files or folders")
+        parser.add_argument(
+            "--product", help="product name or slug for documents that do not name one"
+        )
+        parser.add_argument("--publish", action="store_true", help="publish the imported entries")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="show what would change; write nothing"
+        )
+
+    def handle(self, *args, paths, product, publish, dry_run, **options):
+        try:
+            parsed = read_paths(paths)
+        except (DocumentError, OSError) as exc:
+            raise CommandError(str(exc)) from exc
+        show_progress = len(parsed) > 1 and options["verbosity"] >= 1
+
+        def progress(index, total, report):
+            if show_progress:
+                width = 30
+                done = width * index // total
+                bar = "#" * done + "-" * (width - done)
+                self.stderr.write(f"[{bar}] {index}/{total} {report.name}")
+
+        try:
+            result = apply_files(
+                parsed, product_name=product, publish=publish, dry_run=dry_run, on_file=progress
+            )
+        except ImportProblem as exc:
+            raise CommandError(str(exc)) from exc
+        for line in result.lines():
+            self.stdout.write(line)
+        totals = ", ".join(f"{count} {action}" for action, count in sorted(result.totals().items()))
+        if dry_run:
+            self.stdout.write(self.style.WARNING(f"Dry run, nothing written. Would be: {totals}."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Imported {len(parsed)} file(s): {totals}."))
