@@ -1,0 +1,62 @@
+"""Admin: the synonym list editors maintain, and the search report (top queries, gaps)."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from issues.search import analytics, reports
+from issues.search.models import SearchLog, Synonym
+
+REPORT_PERIODS = (7, 30, 90)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["terms", "note", "is_active"]
+    list_filter = ["is_active"]
+    list_editable = ["is_active"]
+    search_fields = ["terms", "note"]
+
+
+@admin.register(SearchLog)
+class SearchLogAdmin(admin.ModelAdmin):
+    list_display = ["query", "result_count", "source", "clicked_url", "created_at"]
+    list_filter = ["source", "created_at"]
+    search_fields = ["query", "normalized_query"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in SearchLog._meta.fields]
+    change_list_template = "search/admin_searchlog_changelist.html"
+
+    def has_add_permission(self, request):
+        return False  # the log is written by searches, never by hand
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        report = self.admin_site.admin_view(self.report_view)
+        return [path("report/", report, name="search_searchlog_report"), *super().get_urls()]
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            days = int(request.GET.get("days", 30))
+        except ValueError:
+            days = 30
+        days = days if days in REPORT_PERIODS else 30
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Search report"),
+            "days": days,
+            "periods": REPORT_PERIODS,
+            "retention_days": analytics.retention_days(),
+            "totals": reports.totals(days=days),
+            "top_queries": reports.top_queries(days=days),
+            "zero_result_queries": reports.zero_result_queries(days=days),
+            "search_url": reverse("search:search"),
+        }
+        return TemplateResponse(request, "search/admin_report.html", context)

@@ -1,0 +1,212 @@
+"""The one analyzer: the same tokens for the text we index and the text staff type.
+
+Every step exists because of how helpdesk queries look: full-width digits and
+letters (NFKC), traditional characters from Hong Kong and Taiwan callers (OpenCC
+t2s), Chinese without spaces (jieba words plus overlapping bigrams, so a phrase
+jieba splits differently still meets the index), API constants in camelCase
+(kTMSDKErrorTokenVerifyFailed → k, tmsdk, error, token, …) and error codes typed
+with or without their sign (numbers are indexed unsigned; the sign is honoured by
+the exact code lookup instead).
+"""
+
+import logging
+import re
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+import jieba
+import opencc
+
+USER_DICTIONARY = Path(__file__).with_name("userdict.txt")
+
+# A "run" is a stretch of one script: Chinese (CJK ideographs) or ASCII letters and digits.
+_RUNS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<word>[a-z0-9]+)")
+# camelCase parts of the word as written: "kTMSDKErrorToken" → k, TMSDK, Error, Token.
+_CAMEL_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_ASCII_WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9]+")
+
+# Words that carry no meaning in a helpdesk query. Dropped from queries only: in a
+# document they cost nothing, and bigrams already cover them.
+QUERY_STOPWORDS = frozenset(
+    """
+    的 了 是 在 我 我们 你 你们 他 她 它 这 那 这个 那个 这边 那边 就 都 也 还 又 和 与 及 或
+    吗 呢 吧 啊 呀 哦 嗯 么 一直 一下 总是 老是 怎么 怎么办 怎样 如何 为什么 为啥 咋 咋办 啥
+    请问 请 帮忙 帮 看看 看下 有没有 什么 时候 出现 现在 然后 但是 可是 不过 说 问 显示 客户
+    用户 一个 问题 情况 the a an to of in on is are was it its my how why what do does can
+    cannot not with for and or please help when
+    """.split()
+)
+
+_lock = threading.Lock()
+_t2s = None
+_tokenizer = None
+_ascii_splits: dict[str, list[str]] = {}
+
+
+def _converter():
+    global _t2s
+    if _t2s is None:
+        with _lock:
+            if _t2s is None:
+                _t2s = opencc.OpenCC("t2s")
+    return _t2s
+
+
+def _jieba():
+    """One jieba tokenizer per process, built on first use (it takes about a second)."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                jieba.setLogLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                # The prefix-dictionary cache goes to the temp dir, never into the repository.
+                tokenizer.tmp_dir = tempfile.gettempdir()
+                tokenizer.initialize()
+                chinese, ascii_words = _read_user_dictionary()
+                for word, freq, tag in chinese:
+                    tokenizer.add_word(word, freq, tag)
+                for word in ascii_words:
+                    _ascii_splits[word.lower()] = [p.lower() for p in _CAMEL_PARTS.findall(word)]
+                _tokenizer = tokenizer
+    return _tokenizer
+
+
+def _read_user_dictionary():
+    chinese, ascii_words = [], []
+    for line in USER_DICTIONARY.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        word = parts[0]
+        if _RUNS.fullmatch(word.lower()) and word.isascii():
+            ascii_words.append(word)
+        else:
+            freq = int(parts[1]) if len(parts) > 1 else None
+            tag = parts[2] if len(parts) > 2 else None
+            chinese.append((word, freq, tag))
+    return chinese, ascii_words
+
+
+def fold(text: str) -> str:
+    """NFKC, traditional → simplified, lowercase: the form every comparison uses."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return _converter().convert(text).lower()
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` plus, for each folded character, the index of its source character.
+
+    Highlighting finds terms in the folded text and marks the original one.
+    """
+    chars, offsets = [], []
+    for index, char in enumerate(text):
+        for out in unicodedata.normalize("NFKC", char):
+            chars.append(out)
+            offsets.append(index)
+    nfkc = "".join(chars)
+    simplified = _converter().convert(nfkc)
+    if len(simplified) != len(nfkc):  # a phrase conversion changed length: go char by char
+        simplified = "".join(_converter().convert(c) or c for c in nfkc)
+    lowered = simplified.lower()
+    if len(lowered) != len(simplified):  # e.g. "İ" lowercases to two characters
+        lowered = "".join(c.lower()[:1] or c for c in simplified)
+    return lowered, offsets
+
+
+def _ascii_parts(word_as_written: str) -> list[str]:
+    """The parts of an ASCII word: its camelCase parts, or the user dictionary's split."""
+    lowered = word_as_written.lower()
+    if lowered in _ascii_splits:  # the user dictionary knows this word best
+        return _ascii_splits[lowered]
+    return [p.lower() for p in _CAMEL_PARTS.findall(word_as_written)]
+
+
+def ascii_tokens(word_as_written: str) -> list[str]:
+    """A word, its parts and each pair of adjacent parts: refreshSDKToken → …, sdktoken."""
+    lowered = word_as_written.lower()
+    if lowered.isdigit():
+        return [lowered.lstrip("0") or "0"]
+    parts = _ascii_parts(word_as_written)
+    tokens = [lowered]
+    if len(parts) > 1:
+        tokens += parts
+        tokens += [a + b for a, b in pairwise(parts)]
+    return list(dict.fromkeys(t for t in tokens if t))
+
+
+def bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _as_written_words(text: str) -> dict[str, str]:
+    """Lowercase word → the word as written (with its case), to find camelCase parts."""
+    nfkc = unicodedata.normalize("NFKC", text or "")
+    return {w.lower(): w for w in _ASCII_WORD_AS_WRITTEN.findall(nfkc)}
+
+
+def analyze(text: str) -> list[str]:
+    """The tokens of a document field, in order (repeats kept: they count for bm25)."""
+    tokenizer = _jieba()
+    as_written = _as_written_words(text)
+    tokens: list[str] = []
+    for match in _RUNS.finditer(fold(text)):
+        run = match.group()
+        if match.lastgroup == "word":
+            tokens += ascii_tokens(as_written.get(run, run))
+            continue
+        words = [w for w in tokenizer.cut_for_search(run) if len(w) > 1]
+        tokens += words
+        tokens += [b for b in bigrams(run) if b not in words]
+        if len(run) == 1:
+            tokens.append(run)
+    return tokens
+
+
+@dataclass
+class Term:
+    """One word of a query. It counts as found when any of its tokens is in an entry."""
+
+    surface: str
+    start: int
+    end: int
+    tokens: set[str] = field(default_factory=set)
+    is_number: bool = False
+
+
+def analyze_query(text: str) -> tuple[str, list[Term]]:
+    """The folded query and its terms (stopwords dropped), each with its tokens."""
+    tokenizer = _jieba()
+    folded = fold(text)
+    as_written = _as_written_words(text)
+    terms: list[Term] = []
+    for match in _RUNS.finditer(folded):
+        run, offset = match.group(), match.start()
+        if match.lastgroup == "word":
+            tokens = ascii_tokens(as_written.get(run, run))
+            terms.append(Term(run, match.start(), match.end(), set(tokens), run.isdigit()))
+            continue
+        for word, start, end in tokenizer.tokenize(run):
+            if word in QUERY_STOPWORDS:
+                continue
+            tokens = set(bigrams(word)) | {w for w in tokenizer.cut_for_search(word) if len(w) > 1}
+            if len(word) == 1:
+                # A lone character is too common to search alone: pair it with its neighbours.
+                tokens = {run[i : i + 2] for i in (start - 1, start) if 0 <= i < len(run) - 1}
+                if not tokens:
+                    tokens = {word}
+            else:
+                tokens.add(word)
+            terms.append(Term(word, offset + start, offset + end, tokens))
+    return folded, terms
+
+
+@lru_cache(maxsize=4096)
+def member_tokens(member: str) -> frozenset[str]:
+    """The tokens of a synonym: what a query term may match instead of its own words."""
+    return frozenset(analyze(member))

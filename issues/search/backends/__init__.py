@@ -1,0 +1,23 @@
+"""The database's own full-text index, chosen by vendor. Both honour one contract:
+
+``replace(entries)`` (index or re-index), ``remove(ids)``, ``clear()``, and
+``search(tokens, public_only=…, restrict=…, limit=…)`` → ``[(entry_id, score)]``,
+best first, a higher score better. ``tokens`` come from the analyzer, never from
+the user's raw text, and each is quoted by the backend.
+"""
+
+from django.db import connection
+
+from issues.search.backends.base import SearchBackend
+
+
+def get_backend() -> SearchBackend:
+    if connection.vendor == "postgresql":
+        from issues.search.backends.postgres import PostgresBackend
+
+        return PostgresBackend()
+    if connection.vendor == "sqlite":
+        from issues.search.backends.sqlite_fts5 import SQLiteFTS5Backend
+
+        return SQLiteFTS5Backend()
+    raise NotImplementedError(f"No search backend for {connection.vendor}.")

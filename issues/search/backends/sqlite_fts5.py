@@ -1,0 +1,77 @@
+"""SQLite: an FTS5 table over the analyzed text, ranked by bm25 with column weights.
+
+The table's rowid is the SearchEntry id. FTS5 sees only analyzer tokens joined by
+spaces, so its unicode61 tokenizer has nothing left to split.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+from issues.search.backends.base import FIELDS, SearchBackend, entry_field_texts
+from issues.search.weights import FIELD_WEIGHTS
+
+TABLE = "search_fts"
+CREATE_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    f"{', '.join(FIELDS)}, is_public UNINDEXED, "
+    "tokenize = 'unicode61 remove_diacritics 0')"
+)
+DROP_SQL = f"DROP TABLE IF EXISTS {TABLE}"
+
+
+def quote(token: str) -> str:
+    """An FTS5 string: the token can only ever be a term, never an operator."""
+    return '"' + token.replace('"', '""') + '"'
+
+
+class SQLiteFTS5Backend(SearchBackend):
+    def replace(self, entries: Sequence) -> None:
+        if not entries:
+            return
+        self.remove(entry.pk for entry in entries)
+        rows = [
+            (entry.pk, *entry_field_texts(entry).values(), int(entry.is_public))
+            for entry in entries
+        ]
+        placeholders = ", ".join(["%s"] * (len(FIELDS) + 2))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, {', '.join(FIELDS)}, is_public) "  # noqa: S608 - identifiers are constants; values are bound
+                f"VALUES ({placeholders})",
+                rows,
+            )
+
+    def remove(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",  # noqa: S608 - identifiers are constants; values are bound
+                    chunk,
+                )
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - identifiers are constants; values are bound
+
+    def search(self, tokens, *, public_only, restrict=None, limit):
+        if not tokens:
+            return []
+        match = " OR ".join(quote(token) for token in tokens)
+        weights = ", ".join(str(FIELD_WEIGHTS[name]) for name in FIELDS)
+        where, params = [f"{TABLE} MATCH %s"], [match]
+        if public_only:
+            where.append("is_public = 1")
+        if restrict:
+            where.append(f"rowid IN ({restrict[0]})")
+            params += list(restrict[1])
+        sql = (
+            f"SELECT rowid, bm25({TABLE}, {weights}) AS rank FROM {TABLE} "  # noqa: S608 - identifiers are constants; values are bound
+            f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit])
+            # bm25 is lower-is-better; the contract is higher-is-better.
+            return [(rowid, -rank) for rowid, rank in cursor.fetchall()]

@@ -1,0 +1,63 @@
+"""Error codes hiding in a query: "-1019", "错误码 0", "登录报错2004", "kTMSDKError…".
+
+Numbers are read with their sign and looked up by ErrorCode's normalised columns
+(issues/codes.py), so the exact signed code ranks above an unsigned match; words
+are compared with constant names (any case) and non-numeric codes.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from issues.codes import normalize_code, unsigned_code
+from issues.models import ErrorCode
+from issues.search import weights
+
+_NUMBER = re.compile(r"(-)?(\d{1,12})")
+_WORD = re.compile(r"[a-z][a-z0-9_]{2,127}")
+
+
+@dataclass
+class CodeQuery:
+    signed: set[str] = field(default_factory=set)
+    unsigned: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+
+    def __bool__(self):
+        return bool(self.signed or self.unsigned or self.words)
+
+
+def extract(folded: str) -> CodeQuery:
+    """Candidate codes in a folded query (see analyzer.fold)."""
+    found = CodeQuery()
+    for match in _NUMBER.finditer(folded):
+        sign, digits = match.groups()
+        before = folded[match.start() - 1] if match.start() else " "
+        after = folded[match.end()] if match.end() < len(folded) else " "
+        if after == "." or (after.isascii() and after.isalpha()):
+            continue  # "1.2", "4g": a version or a word, not a code
+        if not sign and (before == "." or (before.isascii() and before.isalnum())):
+            continue  # "ipv6", "v1.19"
+        normalized = normalize_code(f"{sign or ''}{digits}")
+        found.unsigned.add(unsigned_code(normalized))
+        if sign:
+            found.signed.add(normalized)
+    found.words = set(_WORD.findall(folded))
+    return found
+
+
+def code_tiers(codes: CodeQuery) -> dict[int, float]:
+    """ErrorCode id → its tier (weights.EXACT_*), for every code the query names."""
+    if not codes:
+        return {}
+    condition = Q(unsigned_code__in=codes.unsigned) | Q(normalized_code__in=codes.words)
+    condition |= Q(normalized_code__in=codes.signed)
+    tiers: dict[int, float] = {}
+    for pk, normalized in ErrorCode.objects.filter(condition).values_list("pk", "normalized_code"):
+        exact = normalized in codes.signed or normalized in codes.words
+        # A typed "2004" is exact for the stored "2004": only the sign can be missing.
+        if not exact and normalized in codes.unsigned and not normalized.startswith("-"):
+            exact = True
+        tiers[pk] = weights.EXACT_SIGNED_CODE if exact else weights.EXACT_UNSIGNED_CODE
+    return tiers

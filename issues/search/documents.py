@@ -1,0 +1,121 @@
+"""What an index entry says about an issue or an error code, field by field.
+
+Fields and their weights (weights.py): the title and the symptoms are what staff
+type, so they outrank the fix text; codes and constants have their own field so a
+code in a fix step does not count as much as the code the entry is about.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from issues.models import ErrorCode, Issue
+from issues.search.analyzer import analyze
+
+# Markdown punctuation that must not reach a snippet: images, link targets, emphasis.
+_MARKDOWN_NOISE = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"^\s{0,3}(?:#{1,6}|[-*+]|\d+[.)])\s+", re.MULTILINE), ""),
+    (re.compile(r"[*_`>]{1,3}"), ""),
+]
+
+
+def plain_text(markdown: str) -> str:
+    text = markdown or ""
+    for pattern, replacement in _MARKDOWN_NOISE:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+def network_tag_keys() -> set[str]:
+    return {key.lower() for key in getattr(settings, "SEARCH_NETWORK_TAGS", ("网络", "network"))}
+
+
+@dataclass
+class Document:
+    """The original text of one page, ready to analyze into an entry."""
+
+    title: str
+    url: str
+    codes: list[str]
+    constants: list[str]
+    summary: str
+    symptoms: list[str]
+    body: list[str]
+    meta: list[str]
+    is_public: bool
+    network_related: bool
+    popularity: int
+
+    def entry_fields(self) -> dict:
+        symptoms = "\n".join(self.symptoms)
+        body = "\n".join(part for part in self.body if part)
+        return {
+            "title": self.title[:300],
+            "url": self.url,
+            "codes": " ".join(self.codes)[:500],
+            "summary": self.summary,
+            "symptoms": symptoms,
+            "body": body,
+            "is_public": self.is_public,
+            "network_related": self.network_related,
+            "popularity": self.popularity,
+            "title_tokens": " ".join(analyze(self.title)),
+            "symptom_tokens": " ".join(analyze(f"{self.summary}\n{symptoms}")),
+            "code_tokens": " ".join(analyze(" ".join([*self.codes, *self.constants]))),
+            "body_tokens": " ".join(analyze(body)),
+            "meta_tokens": " ".join(analyze(" ".join(self.meta))),
+        }
+
+
+def issue_document(issue: Issue) -> Document:
+    codes = list(issue.error_codes.all())
+    tags = list(issue.tags.all())
+    keys = network_tag_keys()
+    return Document(
+        title=issue.title,
+        url=issue.get_absolute_url(),
+        codes=[code.code for code in codes],
+        constants=[code.constant for code in codes if code.constant],
+        summary=plain_text(issue.summary),
+        symptoms=[plain_text(s.text) for s in issue.symptoms.all()],
+        body=[plain_text(c.text) for c in issue.causes.all()]
+        + [plain_text(f.body) for f in issue.fixes.all()],
+        meta=[issue.product.name, *(t.name for t in tags)],
+        is_public=issue.visibility == Issue.Visibility.PUBLIC,
+        network_related=any(c.is_network_related for c in codes)
+        or any(t.slug.lower() in keys or t.name.lower() in keys for t in tags),
+        popularity=issue.view_count,
+    )
+
+
+def error_code_document(code: ErrorCode) -> Document:
+    explained_by = [i for i in code.issues.all() if i.status == Issue.Status.PUBLISHED]
+    tags = {t.pk: t for issue in explained_by for t in issue.tags.all()}
+    label = f"{code.code} {code.constant}".strip()
+    return Document(
+        title=label,
+        url=code.get_absolute_url(),
+        codes=[code.code],
+        constants=[code.constant] if code.constant else [],
+        summary=plain_text(code.description),
+        symptoms=[code.callbacks] if code.callbacks else [],
+        body=[plain_text(code.fix)],
+        meta=[code.product.name, "错误码", *(t.name for t in tags.values())],
+        is_public=True,
+        network_related=code.is_network_related,
+        popularity=0,
+    )
+
+
+def error_code_tags(code: ErrorCode) -> list:
+    return list(
+        {
+            t.pk: t
+            for issue in code.issues.all()
+            if issue.status == Issue.Status.PUBLISHED
+            for t in issue.tags.all()
+        }.values()
+    )

@@ -1,0 +1,261 @@
+"""Keeping the search index in step with the knowledge.
+
+Every save and delete of an issue, its parts, an error code, a tag or a product
+goes through Django's signals (the admin, importers and services alike), so the
+entry is rebuilt right away, in the same transaction. loaddata saves raw rows and
+sends signals flagged ``raw``: those are skipped and the content loader's
+``after_content_load`` hook rebuilds the whole index instead.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
+from issues.search.backends import get_backend
+from issues.search.documents import error_code_document, error_code_tags, issue_document
+from issues.search.models import SearchEntry
+
+Progress = Callable[[str, int, int], None]
+
+_ISSUE_PREFETCH = (
+    "tags",
+    "symptoms",
+    "causes",
+    "fixes",
+    Prefetch("error_codes", queryset=ErrorCode.objects.select_related("product")),
+)
+_CODE_PREFETCH = (Prefetch("issues", queryset=Issue.objects.prefetch_related("tags")),)
+
+
+def _indexable_issues():
+    return Issue.objects.published().select_related("product").prefetch_related(*_ISSUE_PREFETCH)
+
+
+def _indexable_codes():
+    return ErrorCode.objects.select_related("product").prefetch_related(*_CODE_PREFETCH)
+
+
+def _build_entry(obj) -> tuple[SearchEntry, list]:
+    if isinstance(obj, Issue):
+        document, tags = issue_document(obj), list(obj.tags.all())
+        entry = SearchEntry(kind=SearchEntry.Kind.ISSUE, issue=obj, product_id=obj.product_id)
+    else:
+        document, tags = error_code_document(obj), error_code_tags(obj)
+        entry = SearchEntry(
+            kind=SearchEntry.Kind.ERROR_CODE,
+            error_code=obj,
+            product_id=obj.product_id,
+            constant_key=obj.constant.lower(),
+        )
+    for name, value in document.entry_fields().items():
+        setattr(entry, name, value)
+    return entry, tags
+
+
+def _save_entry(obj) -> None:
+    entry, tags = _build_entry(obj)
+    lookup = {"issue": obj} if isinstance(obj, Issue) else {"error_code": obj}
+    entry.pk = SearchEntry.objects.filter(**lookup).values_list("pk", flat=True).first()
+    entry.save(force_insert=entry.pk is None)
+    entry.tags.set(tags)
+    get_backend().replace([entry])
+
+
+def index_issues(ids: Iterable[int]) -> None:
+    ids = set(ids)
+    if not ids:
+        return
+    found = _indexable_issues().filter(pk__in=ids)
+    for issue in found:
+        _save_entry(issue)
+    # Drafts, archived and deleted issues leave the index.
+    SearchEntry.objects.filter(issue_id__in=ids - {issue.pk for issue in found}).delete()
+
+
+def index_error_codes(ids: Iterable[int]) -> None:
+    ids = set(ids)
+    if not ids:
+        return
+    found = _indexable_codes().filter(pk__in=ids)
+    for code in found:
+        _save_entry(code)
+    SearchEntry.objects.filter(error_code_id__in=ids - {code.pk for code in found}).delete()
+
+
+def index_issue_and_codes(issue_ids: Iterable[int]) -> None:
+    """An issue's entry shows its codes and a code's entry its issues' tags: both change."""
+    issue_ids = set(issue_ids)
+    index_issues(issue_ids)
+    index_error_codes(
+        ErrorCode.issues.through.objects.filter(issue_id__in=issue_ids).values_list(
+            "errorcode_id", flat=True
+        )
+    )
+
+
+def rebuild(*, progress: Progress | None = None, batch_size: int = 500) -> dict[str, int]:
+    """Drop every entry and index all published issues and all error codes again."""
+    report = progress or (lambda label, done, total: None)
+    backend = get_backend()
+    counts = {}
+    with transaction.atomic():
+        backend.clear()
+        with connection.cursor() as cursor:
+            # Raw deletes: per-row delete signals would cost minutes on a large index.
+            cursor.execute(f"DELETE FROM {SearchEntry.tags.through._meta.db_table}")  # noqa: S608 - identifiers are constants; values are bound
+            cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608 - identifiers are constants; values are bound
+        for label, queryset in (
+            ("issues", _indexable_issues()),
+            ("error codes", _indexable_codes()),
+        ):
+            ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+            total, done = len(ids), 0
+            report(label, 0, total)
+            for start in range(0, total, batch_size):
+                batch = list(queryset.filter(pk__in=ids[start : start + batch_size]))
+                built = [_build_entry(obj) for obj in batch]
+                entries = SearchEntry.objects.bulk_create([entry for entry, _ in built])
+                SearchEntry.tags.through.objects.bulk_create(
+                    SearchEntry.tags.through(searchentry_id=entry.pk, tag_id=tag.pk)
+                    for entry, tags in zip(entries, (tags for _, tags in built), strict=True)
+                    for tag in tags
+                )
+                backend.replace(entries)
+                done += len(batch)
+                report(label, done, total)
+            counts[label] = total
+    return counts
+
+
+def rebuild_after_content_load(loaded_apps: list[str]) -> None:
+    if "issues" in loaded_apps:
+        rebuild()
+
+
+# --- signal handlers -------------------------------------------------------------------
+
+
+def _on_issue_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_issue_and_codes([instance.pk])
+
+
+def _on_part_changed(sender, instance, raw=False, **kwargs):
+    if not raw and instance.issue_id:
+        index_issues([instance.issue_id])
+
+
+def _on_code_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    index_error_codes([instance.pk])
+    index_issues(instance.issues.values_list("pk", flat=True))
+
+
+def _remember_related(sender, instance, **kwargs):
+    """Before a delete, note the entries that mention the object; they change after it."""
+    if isinstance(instance, Issue):
+        instance._search_codes = list(instance.error_codes.values_list("pk", flat=True))
+    elif isinstance(instance, ErrorCode):
+        instance._search_issues = list(instance.issues.values_list("pk", flat=True))
+    elif isinstance(instance, Tag):
+        instance._search_issues = list(instance.issues.values_list("pk", flat=True))
+
+
+def _on_deleted(sender, instance, **kwargs):
+    index_error_codes(getattr(instance, "_search_codes", ()))
+    issue_ids = getattr(instance, "_search_issues", ())
+    if isinstance(instance, Tag):
+        index_issue_and_codes(issue_ids)
+    else:
+        index_issues(issue_ids)
+
+
+def _on_tag_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_issue_and_codes(instance.issues.values_list("pk", flat=True))
+
+
+def _on_product_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_issues(instance.issues.values_list("pk", flat=True))
+        index_error_codes(instance.error_codes.values_list("pk", flat=True))
+
+
+def _m2m_handler(reindex: Callable[[set[int]], None], forward_model):
+    """Re-index after an M2M change from either side, including clear()."""
+
+    def handler(sender, instance, action, reverse, pk_set, **kwargs):
+        if action == "pre_clear":
+            if isinstance(instance, forward_model):
+                instance._search_m2m_ids = {instance.pk}
+            else:
+                field = sender._meta.get_field(forward_model._meta.model_name)
+                instance._search_m2m_ids = set(
+                    sender.objects.filter(**{sender_fk(sender, instance): instance.pk}).values_list(
+                        field.attname, flat=True
+                    )
+                )
+            return
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if action == "post_clear":
+            ids = getattr(instance, "_search_m2m_ids", set())
+        elif isinstance(instance, forward_model):
+            ids = {instance.pk}
+        else:
+            ids = set(pk_set or ())
+        reindex(ids)
+
+    return handler
+
+
+def sender_fk(through, instance) -> str:
+    """The through table's column pointing at ``instance``'s model."""
+    for field in through._meta.get_fields():
+        if getattr(field, "related_model", None) is type(instance):
+            return field.attname
+    raise LookupError(type(instance))
+
+
+def _on_entry_deleted(sender, instance, **kwargs):
+    get_backend().remove([instance.pk])
+
+
+def _reindex_code_and_issues(code_ids: set[int]) -> None:
+    index_error_codes(code_ids)
+    index_issues(
+        ErrorCode.issues.through.objects.filter(errorcode_id__in=code_ids).values_list(
+            "issue_id", flat=True
+        )
+    )
+
+
+def connect_signals() -> None:
+    uid = "issues.search"
+    post_save.connect(_on_issue_saved, sender=Issue, dispatch_uid=f"{uid}.issue")
+    for model in (Symptom, Cause, Fix):
+        post_save.connect(_on_part_changed, sender=model, dispatch_uid=f"{uid}.save.{model}")
+        post_delete.connect(_on_part_changed, sender=model, dispatch_uid=f"{uid}.del.{model}")
+    post_save.connect(_on_code_saved, sender=ErrorCode, dispatch_uid=f"{uid}.code")
+    post_save.connect(_on_tag_saved, sender=Tag, dispatch_uid=f"{uid}.tag")
+    post_save.connect(_on_product_saved, sender=Product, dispatch_uid=f"{uid}.product")
+    for model in (Issue, ErrorCode, Tag):
+        pre_delete.connect(_remember_related, sender=model, dispatch_uid=f"{uid}.pre.{model}")
+        post_delete.connect(_on_deleted, sender=model, dispatch_uid=f"{uid}.post.{model}")
+    post_delete.connect(_on_entry_deleted, sender=SearchEntry, dispatch_uid=f"{uid}.entry")
+    m2m_changed.connect(
+        _m2m_handler(index_issue_and_codes, Issue),
+        sender=Issue.tags.through,
+        dispatch_uid=f"{uid}.m2m.tags",
+        weak=False,
+    )
+    m2m_changed.connect(
+        _m2m_handler(_reindex_code_and_issues, ErrorCode),
+        sender=ErrorCode.issues.through,
+        dispatch_uid=f"{uid}.m2m.codes",
+        weak=False,
+    )

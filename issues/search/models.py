@@ -1,0 +1,148 @@
+"""Search data: the index entries, the editable synonym list and the query log."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from issues.models import ErrorCode, Issue, Product, Tag
+
+
+class SearchEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Entries this user may find: internal ones only for Helpdesk and Editors."""
+        from issues.models import can_read_internal
+
+        return self if can_read_internal(user) else self.filter(is_public=True)
+
+
+class SearchEntry(models.Model):
+    """One searchable page: a published issue or an error code.
+
+    Keeps the original text (for snippets and highlighting) next to the analyzed
+    tokens per field (for the database index and the re-rank). The database's own
+    index lives beside it: an FTS5 table on SQLite, a tsvector column on PostgreSQL
+    (created in migration 0001, per vendor).
+    """
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("issue")
+        ERROR_CODE = "error_code", _("error code")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    issue = models.OneToOneField(
+        Issue, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    error_code = models.OneToOneField(
+        ErrorCode, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="+")
+    is_public = models.BooleanField(default=True)
+    network_related = models.BooleanField(default=False)
+    popularity = models.PositiveIntegerField(default=0)
+
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    codes = models.CharField(max_length=500, blank=True, help_text="Codes as written, spaced.")
+    constant_key = models.CharField(max_length=128, blank=True, db_index=True)
+    summary = models.TextField(blank=True)
+    symptoms = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    title_tokens = models.TextField(blank=True)
+    symptom_tokens = models.TextField(blank=True)
+    code_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    meta_tokens = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SearchEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="issue", issue__isnull=False, error_code__isnull=True)
+                    | models.Q(kind="error_code", issue__isnull=True, error_code__isnull=False)
+                ),
+                name="searchentry_points_to_one_page",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def object_id(self) -> int:
+        return self.issue_id if self.kind == self.Kind.ISSUE else self.error_code_id
+
+    def field_tokens(self) -> dict[str, set[str]]:
+        return {
+            "title": set(self.title_tokens.split()),
+            "symptoms": set(self.symptom_tokens.split()),
+            "codes": set(self.code_tokens.split()),
+            "body": set(self.body_tokens.split()),
+            "meta": set(self.meta_tokens.split()),
+        }
+
+
+_MEMBER_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+class Synonym(models.Model):
+    """Words staff use interchangeably; a query with one also finds the others."""
+
+    terms = models.CharField(
+        _("terms"),
+        max_length=500,
+        unique=True,
+        help_text=_("Two or more words or phrases that mean the same, separated by commas."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+
+    def __str__(self):
+        return self.terms
+
+    def members(self) -> list[str]:
+        return [m.strip() for m in _MEMBER_SEPARATORS.split(self.terms) if m.strip()]
+
+    def clean(self):
+        if len(set(self.members())) < 2:
+            raise ValidationError({"terms": _("Give at least two different terms.")})
+        self.terms = ", ".join(dict.fromkeys(self.members()))
+
+
+class SearchLog(models.Model):
+    """One search as typed, how many results it found and which one was opened."""
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("search page")
+        API = "api", _("API")
+
+    query = models.CharField(_("query"), max_length=500)
+    normalized_query = models.CharField(_("normalised query"), max_length=500, db_index=True)
+    result_count = models.PositiveIntegerField(_("results"))
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    filters = models.CharField(_("filters"), max_length=300, blank=True)
+    clicked_url = models.CharField(_("clicked result"), max_length=300, blank=True)
+    clicked_position = models.PositiveSmallIntegerField(_("clicked position"), null=True)
+    clicked_at = models.DateTimeField(_("clicked"), null=True, blank=True)
+    created_at = models.DateTimeField(_("searched"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("search log entry")
+        verbose_name_plural = _("search log")
+
+    def __str__(self):
+        return f"{self.query} ({self.result_count})"

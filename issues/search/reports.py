@@ -1,0 +1,49 @@
+"""Reads behind the admin's search report: what staff look for and do not find."""
+
+from datetime import timedelta
+
+from django.db.models import Avg, Count, Max, Q
+from django.utils import timezone
+
+from issues.search.models import SearchLog
+
+REPORT_ROWS = 50
+
+
+def _window(days: int):
+    return SearchLog.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
+
+
+def top_queries(*, days: int, limit: int = REPORT_ROWS):
+    """Most frequent queries (normalised), with how often a result was opened."""
+    return (
+        _window(days)
+        .values("normalized_query")
+        .annotate(
+            searches=Count("pk"),
+            clicks=Count("pk", filter=~Q(clicked_url="")),
+            avg_results=Avg("result_count"),
+            last=Max("created_at"),
+        )
+        .order_by("-searches", "normalized_query")[:limit]
+    )
+
+
+def zero_result_queries(*, days: int, limit: int = REPORT_ROWS):
+    """Content gaps: queries that found nothing, most frequent first."""
+    return (
+        _window(days)
+        .filter(result_count=0)
+        .values("normalized_query")
+        .annotate(searches=Count("pk"), last=Max("created_at"))
+        .order_by("-searches", "normalized_query")[:limit]
+    )
+
+
+def totals(*, days: int) -> dict:
+    logs = _window(days)
+    return logs.aggregate(
+        searches=Count("pk"),
+        zero=Count("pk", filter=Q(result_count=0)),
+        clicked=Count("pk", filter=~Q(clicked_url="")),
+    )

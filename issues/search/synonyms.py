@@ -1,0 +1,62 @@
+"""The admin-edited synonym list, applied to queries.
+
+Applied at query time only (both directions): editing a group takes effect on the
+next search without re-indexing anything. Each process caches the list briefly and
+drops its copy whenever a group is saved or deleted in it.
+"""
+
+import re
+import threading
+import time
+
+from django.db.models.signals import post_delete, post_save
+
+from issues.search.analyzer import Term, fold, member_tokens
+from issues.search.models import Synonym
+
+CACHE_SECONDS = 60
+_lock = threading.Lock()
+_cache: dict = {"groups": None, "loaded_at": 0.0}
+
+
+def groups() -> list[list[str]]:
+    """Active groups, each a list of folded members."""
+    with _lock:
+        fresh = time.monotonic() - _cache["loaded_at"] < CACHE_SECONDS
+        if _cache["groups"] is not None and fresh:
+            return _cache["groups"]
+    loaded = []
+    for synonym in Synonym.objects.filter(is_active=True):
+        members = list(dict.fromkeys(fold(m) for m in synonym.members()))
+        if len(members) > 1:
+            loaded.append(members)
+    with _lock:
+        _cache.update(groups=loaded, loaded_at=time.monotonic())
+    return loaded
+
+
+def forget(**kwargs) -> None:
+    with _lock:
+        _cache.update(groups=None, loaded_at=0.0)
+
+
+post_save.connect(forget, sender=Synonym, dispatch_uid="issues.search.synonyms.save")
+post_delete.connect(forget, sender=Synonym, dispatch_uid="issues.search.synonyms.delete")
+
+
+def _spans(folded_query: str, member: str):
+    if member.isascii():  # an English word must match whole, not inside another word
+        pattern = r"(?<![a-z0-9])" + re.escape(member) + r"(?![a-z0-9])"
+        return [m.span() for m in re.finditer(pattern, folded_query)]
+    return [m.span() for m in re.finditer(re.escape(member), folded_query)]
+
+
+def expand(folded_query: str, terms: list[Term]) -> None:
+    """Give each term covered by a synonym the tokens of the synonym's other members."""
+    for members in groups():
+        for member in members:
+            for start, end in _spans(folded_query, member):
+                covered = [t for t in terms if t.start < end and t.end > start]
+                extra = set().union(*(member_tokens(m) for m in members if m != member))
+                for term in covered:
+                    term.tokens |= extra

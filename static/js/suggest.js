@@ -1,0 +1,162 @@
+/* Search suggestions while typing, and recording which result was opened.
+ *
+ * Progressive: without this file the search box is a plain GET form and result
+ * links are plain links. Suggestions come from /api/search/ (debounced, stale
+ * responses dropped); arrows move through them, Enter opens one, Escape closes.
+ * A click on a result is reported with navigator.sendBeacon; the link itself is
+ * the real URL and navigates as usual.
+ */
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 200;
+  var MIN_CHARS = 2;
+  var LIMIT = 6;
+
+  function initSuggest(form) {
+    var input = form.querySelector("input[name=q]");
+    var list = form.querySelector("[role=listbox]");
+    var status = form.querySelector("[aria-live]");
+    var url = form.getAttribute("data-suggest-url");
+    if (!input || !list || !url || !window.fetch) return;
+
+    var timer = null;
+    var controller = null;
+    var active = -1;
+    var latest = 0;
+
+    function options() {
+      return list.querySelectorAll("[role=option]");
+    }
+
+    function close() {
+      list.hidden = true;
+      list.textContent = "";
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      var items = options();
+      if (!items.length) return;
+      active = (index + items.length) % items.length;
+      for (var i = 0; i < items.length; i++) {
+        items[i].setAttribute("aria-selected", i === active ? "true" : "false");
+      }
+      input.setAttribute("aria-activedescendant", items[active].id);
+    }
+
+    function render(data) {
+      list.textContent = "";
+      (data.results || []).forEach(function (result, i) {
+        var item = document.createElement("li");
+        item.id = "search-suggestion-" + i;
+        item.setAttribute("role", "option");
+        item.setAttribute("aria-selected", "false");
+        var link = document.createElement("a");
+        link.href = result.url;
+        link.tabIndex = -1;
+        link.textContent = result.title; // textContent: API text is never parsed as HTML
+        item.appendChild(link);
+        if (result.snippet) {
+          var snippet = document.createElement("span");
+          snippet.className = "search-box__snippet";
+          snippet.textContent = result.snippet;
+          item.appendChild(snippet);
+        }
+        list.appendChild(item);
+      });
+      var count = options().length;
+      list.hidden = count === 0;
+      input.setAttribute("aria-expanded", count ? "true" : "false");
+      if (status) status.textContent = count ? count + " ↓" : "";
+      active = -1;
+    }
+
+    function fetchSuggestions() {
+      var query = input.value.trim();
+      if (query.length < MIN_CHARS) {
+        close();
+        return;
+      }
+      if (controller) controller.abort();
+      controller = window.AbortController ? new AbortController() : null;
+      var ticket = ++latest;
+      var params = new URLSearchParams({ q: query, limit: String(LIMIT), suggest: "1" });
+      fetch(url + "?" + params.toString(), {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        signal: controller ? controller.signal : undefined,
+      })
+        .then(function (response) {
+          return response.ok ? response.json() : { results: [] };
+        })
+        .then(function (data) {
+          if (ticket === latest) render(data);
+        })
+        .catch(function () {
+          /* aborted or offline: the form still works */
+        });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(fetchSuggestions, DEBOUNCE_MS);
+    });
+
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) return;
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        highlight(active + 1);
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        highlight(active - 1);
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        window.location.assign(options()[active].querySelector("a").href);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+
+    list.addEventListener("mousedown", function (event) {
+      // Keep focus handling simple: follow the link before the input's blur closes the list.
+      var link = event.target.closest("a");
+      if (link) window.location.assign(link.href);
+    });
+
+    input.addEventListener("blur", function () {
+      setTimeout(close, 150);
+    });
+  }
+
+  function initClickBeacon(page) {
+    var endpoint = page.getAttribute("data-click-url");
+    var log = page.getAttribute("data-log");
+    var csrf = page.getAttribute("data-csrf");
+    if (!endpoint || !log || !navigator.sendBeacon) return;
+    page.addEventListener("click", function (event) {
+      var link = event.target.closest("a.search-result__link");
+      if (!link) return;
+      var body = new FormData();
+      body.append("log", log);
+      body.append("url", link.getAttribute("href"));
+      body.append("position", link.getAttribute("data-position") || "");
+      body.append("csrfmiddlewaretoken", csrf);
+      navigator.sendBeacon(endpoint, body);
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("form.search-box[data-suggest-url]").forEach(initSuggest);
+    document.querySelectorAll(".search-page[data-click-url]").forEach(initClickBeacon);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
