@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kbsite
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format install install-dev setup-db bench clean
+.PHONY: run serve bench-load test test-sqlite test-postgres lint format install install-dev setup-db bench clean
 
 # Re-install only when the requirements change.
 $(BIN)/.installed: requirements.txt
@@ -33,6 +33,31 @@ setup-db: install
 
 run: setup-db
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production mode: DEBUG off, every setting from the environment, gunicorn with
+# gunicorn.conf.py (HOST/PORT, WEB_CONCURRENCY, LOG_FORMAT=json …). SECRET_KEY is
+# required. Local try-out over plain HTTP:
+#   SECRET_KEY=$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') SECURE_COOKIES=0 make serve
+serve: export DEBUG = 0
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export HOST := $(HOST)
+serve: export PORT := $(PORT)
+serve: install
+	@if [ -z "$$SECRET_KEY" ]; then \
+		echo "SECRET_KEY is not set: production settings come from the environment."; \
+		echo "For a local try-out:"; \
+		echo "  SECRET_KEY=\$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))') SECURE_COOKIES=0 make serve"; \
+		exit 1; \
+	fi
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_shipped_content
+	$(BIN)/python manage.py ensure_admin
+	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Load test against `make serve` on loopback (wrk; installed with apt when missing).
+bench-load: install
+	bench/load.sh
 
 lint: install-dev
 	$(BIN)/ruff check .

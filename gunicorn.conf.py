@@ -1,0 +1,52 @@
+"""gunicorn settings for `make serve`; every value can be overridden from the environment.
+
+Graceful reload (new code or settings, no dropped requests): `kill -HUP <master pid>`
+starts new workers and lets the old ones finish what they are serving.
+More workers: `kill -TTIN <master pid>`; fewer: `kill -TTOU <master pid>`.
+"""
+
+import multiprocessing
+import os
+
+from kbsite.logs import logging_config
+
+wsgi_app = "kbsite.wsgi:application"
+
+bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
+
+# Sync workers: one request per process, the classic fit for a database-backed
+# Django app. (2 × cores) + 1 keeps the CPUs busy while some workers wait on
+# PostgreSQL; a worker that dies takes only its one in-flight request with it.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+
+# A request that takes longer than this is stuck (the database connect timeout
+# and the Redis socket timeouts are far shorter); its worker is killed and replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On HUP / SIGTERM, workers get this long to finish the requests they hold.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Recycle workers now and then so a slow leak never becomes an outage; the
+# jitter keeps them from all restarting at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+
+# Headers gunicorn itself trusts (wsgi.url_scheme from X-Forwarded-Proto) only
+# from these proxy addresses; empty by default, like every proxy setting here.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
+
+# Signals are the control interface; several instances on one machine must not
+# fight over the one default control socket in the home directory.
+control_socket_disable = True
+# Heartbeat files in memory, not on a possibly slow or read-only disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+# Access log on stdout, errors on stderr; both in the format Django uses
+# (LOG_FORMAT=json: one JSON object per line), with the request id.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+logconfig_dict = logging_config(
+    log_format=os.environ.get("LOG_FORMAT", "text"),
+    level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+)

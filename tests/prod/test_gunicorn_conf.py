@@ -1,0 +1,44 @@
+"""gunicorn.conf.py reads its values from the environment, as `make serve` passes them."""
+
+import multiprocessing
+import runpy
+
+from tests.prod.servers import REPO
+
+CONFIG = str(REPO / "gunicorn.conf.py")
+
+
+def load(monkeypatch, **env):
+    for name in ("HOST", "PORT", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "LOG_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(CONFIG)
+
+
+def test_defaults(monkeypatch):
+    config = load(monkeypatch)
+    assert config["bind"] == ["127.0.0.1:8000"]
+    assert config["workers"] == multiprocessing.cpu_count() * 2 + 1
+    assert config["timeout"] == 30
+    assert config["graceful_timeout"] == 30
+    assert config["accesslog"] == "-"
+    assert config["forwarded_allow_ips"] == ""  # proxy trust is opt-in
+    assert config["control_socket_disable"] is True
+
+
+def test_environment_overrides(monkeypatch):
+    config = load(
+        monkeypatch, HOST="0.0.0.0", PORT="9000", WEB_CONCURRENCY="2", GUNICORN_TIMEOUT="12"
+    )
+    assert config["bind"] == ["0.0.0.0:9000"]
+    assert config["workers"] == 2
+    assert config["timeout"] == 12
+
+
+def test_json_logging_reaches_gunicorns_own_logs(monkeypatch):
+    config = load(monkeypatch, LOG_FORMAT="json")
+    handlers = config["logconfig_dict"]["handlers"]
+    assert handlers["access"]["formatter"] == "json"
+    assert handlers["console"]["formatter"] == "json"
+    assert config["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == ["access"]
