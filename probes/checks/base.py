@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from probes.guard import Policy, default_resolver
+from probes import guard
+from probes.guard import Policy
 from probes.outcomes import Outcome
 from probes.resolver import Resolver
 
@@ -24,7 +25,7 @@ class ProbeContext:
     def from_settings(cls, *, timeout: float | None = None, resolver: Resolver | None = None):
         return cls(
             policy=Policy.from_settings(),
-            resolver=resolver or default_resolver(),
+            resolver=resolver or guard.default_resolver(),
             timeout=timeout or settings.PROBES_TIMEOUT,
             ca_bundle=settings.PROBES_CA_BUNDLE,
             max_redirects=settings.PROBES_MAX_REDIRECTS,

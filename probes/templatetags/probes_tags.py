@@ -1,0 +1,22 @@
+"""Template tags for other apps' pages (the issue and error-code pages)."""
+
+from django import template
+
+from probes.access import can_run_probes
+from probes.selectors import checklists_for_error_code, checklists_for_issue
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def related_checklists(context):
+    """Checklists for the page's `issue` or `error_code`, for users who may run them; else []."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if not can_run_probes(user):
+        return []
+    if context.get("issue") is not None:
+        return list(checklists_for_issue(context["issue"]))
+    if context.get("error_code") is not None:
+        return list(checklists_for_error_code(context["error_code"]))
+    return []
