@@ -38,7 +38,8 @@ QUERY_STOPWORDS = frozenset(
     吗 呢 吧 啊 呀 哦 嗯 么 一直 一下 总是 老是 怎么 怎么办 怎样 如何 为什么 为啥 咋 咋办 啥
     请问 请 帮忙 帮 看看 看下 有没有 什么 时候 出现 现在 然后 但是 可是 不过 说 问 显示 客户
     用户 一个 问题 情况 the a an to of in on is are was it its my how why what do does can
-    cannot not with for and or please help when
+    cannot not with for and or please help when has have had be been get got i me we you our
+    your this that there after
     """.split()
 )
 
@@ -122,6 +123,7 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 def _ascii_parts(word_as_written: str) -> list[str]:
     """The parts of an ASCII word: its camelCase parts, or the user dictionary's split."""
     lowered = word_as_written.lower()
+    _jieba()  # loads the user dictionary, ASCII words included
     if lowered in _ascii_splits:  # the user dictionary knows this word best
         return _ascii_splits[lowered]
     return [p.lower() for p in _CAMEL_PARTS.findall(word_as_written)]

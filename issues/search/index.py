@@ -185,38 +185,46 @@ def _on_product_saved(sender, instance, raw=False, **kwargs):
         index_error_codes(instance.error_codes.values_list("pk", flat=True))
 
 
-def _m2m_handler(reindex: Callable[[set[int]], None], forward_model):
-    """Re-index after an M2M change from either side, including clear()."""
+def _m2m_handler(reindex: Callable[[set[int], set[int]], None], forward_model):
+    """Re-index after an M2M change from either side, clear() included.
+
+    ``reindex(forward_ids, other_ids)`` gets the ids on both sides of the change: a
+    link removed must update the entry on each side, even though it no longer links.
+    """
 
     def handler(sender, instance, action, reverse, pk_set, **kwargs):
+        forward_side = isinstance(instance, forward_model)
         if action == "pre_clear":
-            if isinstance(instance, forward_model):
-                instance._search_m2m_ids = {instance.pk}
-            else:
-                field = sender._meta.get_field(forward_model._meta.model_name)
-                instance._search_m2m_ids = set(
-                    sender.objects.filter(**{sender_fk(sender, instance): instance.pk}).values_list(
-                        field.attname, flat=True
-                    )
-                )
+            column = _other_column(sender, instance)
+            own = {_own_column(sender, instance): instance.pk}
+            instance._search_m2m_ids = set(
+                sender.objects.filter(**own).values_list(column, flat=True)
+            )
             return
         if action not in ("post_add", "post_remove", "post_clear"):
             return
-        if action == "post_clear":
-            ids = getattr(instance, "_search_m2m_ids", set())
-        elif isinstance(instance, forward_model):
-            ids = {instance.pk}
+        others = (
+            getattr(instance, "_search_m2m_ids", set()) if action == "post_clear" else set(pk_set)
+        )
+        if forward_side:
+            reindex({instance.pk}, others)
         else:
-            ids = set(pk_set or ())
-        reindex(ids)
+            reindex(others, {instance.pk})
 
     return handler
 
 
-def sender_fk(through, instance) -> str:
-    """The through table's column pointing at ``instance``'s model."""
+def _own_column(through, instance) -> str:
     for field in through._meta.get_fields():
         if getattr(field, "related_model", None) is type(instance):
+            return field.attname
+    raise LookupError(type(instance))
+
+
+def _other_column(through, instance) -> str:
+    for field in through._meta.get_fields():
+        related = getattr(field, "related_model", None)
+        if related is not None and related is not type(instance) and field.concrete:
             return field.attname
     raise LookupError(type(instance))
 
@@ -225,13 +233,13 @@ def _on_entry_deleted(sender, instance, **kwargs):
     get_backend().remove([instance.pk])
 
 
-def _reindex_code_and_issues(code_ids: set[int]) -> None:
+def _reindex_tag_change(issue_ids: set[int], tag_ids: set[int]) -> None:
+    index_issue_and_codes(issue_ids)
+
+
+def _reindex_code_links(code_ids: set[int], issue_ids: set[int]) -> None:
     index_error_codes(code_ids)
-    index_issues(
-        ErrorCode.issues.through.objects.filter(errorcode_id__in=code_ids).values_list(
-            "issue_id", flat=True
-        )
-    )
+    index_issues(issue_ids)
 
 
 def connect_signals() -> None:
@@ -248,13 +256,13 @@ def connect_signals() -> None:
         post_delete.connect(_on_deleted, sender=model, dispatch_uid=f"{uid}.post.{model}")
     post_delete.connect(_on_entry_deleted, sender=SearchEntry, dispatch_uid=f"{uid}.entry")
     m2m_changed.connect(
-        _m2m_handler(index_issue_and_codes, Issue),
+        _m2m_handler(_reindex_tag_change, Issue),
         sender=Issue.tags.through,
         dispatch_uid=f"{uid}.m2m.tags",
         weak=False,
     )
     m2m_changed.connect(
-        _m2m_handler(_reindex_code_and_issues, ErrorCode),
+        _m2m_handler(_reindex_code_links, ErrorCode),
         sender=ErrorCode.issues.through,
         dispatch_uid=f"{uid}.m2m.codes",
         weak=False,

@@ -105,7 +105,8 @@ def search(
         e.error_code_id for e in code_entries.values() if e.constant_key in code_query.words
     }
     explaining = _issues_explaining(exact_code_ids)
-    matches = []
+    phrase = _compact(folded)
+    measured = []
     for pk, entry in loaded.items():
         match = Match(entry_id=pk, db_score=db_scores.get(pk, 0.0))
         if entry.error_code_id in exact_code_ids:
@@ -117,10 +118,13 @@ def search(
         measure(match, terms, entry.field_tokens())
         if entry.issue_id in explaining and match.terms_found:
             match.code_tier = weights.EXPLAINS_EXACT_CODE
-        if passes(match, len(terms), min_share):
-            matches.append(match)
+        match.phrase = len(phrase) >= weights.PHRASE_MIN_CHARS and phrase in _entry_text(entry)
+        measured.append(match)
 
-    ranked = score(matches, len(terms))
+    # Terms no candidate holds cannot tell entries apart: they do not count in the share.
+    known_terms = len(set().union(*(m.found_terms for m in measured)))
+    matches = [m for m in measured if passes(m, known_terms, min_share)]
+    ranked = score(matches, known_terms)
     outcome.total = len(ranked)
     for match in ranked[:limit]:
         entry = loaded[match.entry_id]
@@ -158,3 +162,13 @@ def _snippet_sources(entry: SearchEntry) -> list[str]:
     if entry.kind == SearchEntry.Kind.ERROR_CODE:  # what the code means, then its fix
         return [entry.summary, entry.body, entry.symptoms]
     return [entry.symptoms, entry.summary, entry.body]
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _entry_text(entry: SearchEntry) -> str:
+    from issues.search.analyzer import fold
+
+    return _compact(fold(" ".join((entry.title, entry.summary, entry.symptoms, entry.body))))

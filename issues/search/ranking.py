@@ -17,17 +17,20 @@ class Match:
     title_found: int = 0
     symptoms_found: int = 0
     matched_tokens: set[str] = field(default_factory=set)
+    found_terms: set[int] = field(default_factory=set)
+    phrase: bool = False
     score: float = 0.0
 
 
 def measure(match: Match, terms: list[Term], fields: dict[str, set[str]]) -> None:
     """Which of the query's terms the entry holds, overall and in title / symptoms."""
     everything = set().union(*fields.values())
-    for term in terms:
+    for index, term in enumerate(terms):
         found = term.tokens & everything
         if not found:
             continue
         match.terms_found += 1
+        match.found_terms.add(index)
         match.matched_tokens |= found
         if term.tokens & fields["title"]:
             match.title_found += 1
@@ -54,5 +57,6 @@ def score(matches: list[Match], term_count: int) -> list[Match]:
             + weights.SYMPTOM_SHARE * share(m.symptoms_found)
             + weights.TERM_SHARE * share(m.terms_found)
             + weights.DATABASE_SCORE * max(m.db_score, 0.0) / best_db
+            + (weights.PHRASE if m.phrase else 0.0)
         )
     return sorted(matches, key=lambda m: (-m.score, m.entry_id))

@@ -15,6 +15,8 @@ PG_CLASS_WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.6, "A": 1.0}
 CANDIDATES = 120
 # A candidate must contain at least this share of the query's terms (OR, not AND:
 # callers add words no entry has, but an entry matching one word of ten is noise).
+# Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and
+# are left out of the share.
 MIN_TERM_SHARE = 0.5
 # Closest entries shown when nothing passes: any entry matching this share.
 CLOSEST_TERM_SHARE = 0.0
@@ -28,3 +30,5 @@ TITLE_SHARE = 40.0  # share of query terms found in the title
 SYMPTOM_SHARE = 30.0  # … in the symptoms (and summary)
 TERM_SHARE = 20.0  # … anywhere
 DATABASE_SCORE = 10.0  # bm25 / ts_rank, scaled to the best candidate
+PHRASE = 30.0  # the whole query appears verbatim (a pasted error message)
+PHRASE_MIN_CHARS = 4
