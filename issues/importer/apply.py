@@ -53,6 +53,7 @@ class Writer:
         self.user = user
         self._products: dict[str, Product] = {}
         self._links: list[tuple[FileReport, IssueDraft, Issue]] = []
+        self.tag_slugs: dict[str, str] = {}  # tag name → slug, from exports
 
     # Products ---------------------------------------------------------------------
 
@@ -188,12 +189,22 @@ class Writer:
             report.parsed.warnings.append(f"approver “{username}” has no account here; left empty")
         return user
 
+    def apply_tag_drafts(self, report: FileReport) -> None:
+        """Tags an export lists, with their slugs, used or not."""
+        for name, slug in report.parsed.tag_slugs.items():
+            tag = Tag.objects.filter(name=name).first()
+            if tag is None:
+                tag = Tag(name=name, slug=slug)
+                _tag_history(tag, reason=f"import: {report.name}", user=self.user)
+                tag.save()
+                report.changes.append(Change("created", "tag", name))
+
     def _apply_tags(self, report: FileReport, issue: Issue, draft: IssueDraft) -> bool:
         wanted = []
         for name in draft.tags or []:
             tag = Tag.objects.filter(name=name).first()
             if tag is None:
-                base = report.parsed.tag_slugs.get(name) or slugify(name, allow_unicode=True)
+                base = self.tag_slugs.get(name) or slugify(name, allow_unicode=True)
                 slug = unique_slug(
                     base or "tag", taken=lambda s: Tag.objects.filter(slug=s).exists()
                 )
@@ -293,7 +304,9 @@ def apply_files(
         # Products, then codes, then issues, across all files: an issue file may name a
         # product or code that a file later in the list defines.
         for report in reports:
+            writer.tag_slugs.update(report.parsed.tag_slugs)
             writer.apply_product_drafts(report)
+            writer.apply_tag_drafts(report)
         for report in reports:
             for draft in report.parsed.error_codes:
                 writer.apply_error_code(report, draft)
