@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kbsite
 PYTEST_ARGS ?=
 
-.PHONY: run serve bench-load test test-sqlite test-postgres lint format install install-dev setup-db bench clean
+.PHONY: messages browser run serve bench-load test test-sqlite test-postgres lint format install install-dev setup-db bench clean
 
 # Re-install only when the requirements change.
 $(BIN)/.installed: requirements.txt
@@ -25,8 +25,29 @@ $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 install: $(BIN)/.installed
 install-dev: $(BIN)/.installed-dev
 
+# Interface translations. The compiled .mo files are committed, so a machine without
+# gettext still runs translated; where msgfmt exists they are rebuilt from the .po files.
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=staticfiles --ignore=node_modules --verbosity 0; \
+	else \
+		echo "msgfmt not found (apt-get install gettext): using the committed .mo files."; \
+	fi
+
+# The real-browser tests drive Debian's Chromium (Playwright's own browser download
+# cannot work without internet). Installed when missing and we are root; otherwise
+# tests/browser skips with the reason, and fails under CI=true.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "== installing Chromium for the browser tests (apt-get) =="; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "!! /usr/bin/chromium is missing and this is not root: browser tests will be skipped."; \
+	fi
+
 # Migrate, load the shipped content into an empty database, make sure an admin exists.
-setup-db: install
+setup-db: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_shipped_content
 	$(BIN)/python manage.py ensure_admin
@@ -67,7 +88,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-dev
+test: install-dev messages browser
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres

@@ -333,8 +333,9 @@ def test_home_shows_search_products_tags_popular_and_recent(client, full_issue):
     response = client.get(reverse("issues:home"))
     html = response.content.decode()
     assert response.status_code == HTTPStatus.OK
-    assert 'role="search"' in html
-    assert html.index('role="search"') < html.index("会议 SDK")
+    main = html[html.index("<main") :]
+    assert 'role="search"' in main
+    assert main.index('role="search"') < main.index("会议 SDK")
     assert "/search/?product=sdk" in html and "/search/?tag=login" in html
     popular = html[html.index('id="popular-heading"') : html.index('id="recent-heading"')]
     assert popular.index("网络排查") < popular.index("登录失败")
@@ -421,3 +422,35 @@ def test_code_page_answers_304_until_an_explaining_issue_changes(client, full_is
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=old).status_code == HTTPStatus.NOT_MODIFIED
     Fix.objects.filter(issue=full_issue).first().save()
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=old).status_code == HTTPStatus.OK
+
+
+def test_interface_is_chinese_by_default(client, full_issue):
+    html = client.get(full_issue.get_absolute_url()).content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "你看到的现象" in html and "原因和解决方法" in html
+    assert "What you see" not in html
+
+
+def test_accept_language_english_translates_the_interface_not_the_content(client, full_issue):
+    html = client.get(full_issue.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in html
+    assert "What you see" in html and "Causes and fixes" in html
+    assert "点击登录后提示错误" in html and "令牌过期" in html  # content stays as written
+
+
+def test_language_switcher_posts_with_csrf_and_sticks():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    html = strict.get(reverse("issues:home")).content.decode()
+    switcher = html[html.index('class="language-switcher"') :]
+    assert 'action="/i18n/setlang/"' in switcher and 'name="csrfmiddlewaretoken"' in switcher
+    assert strict.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == (
+        HTTPStatus.FORBIDDEN
+    )
+    token = strict.cookies["csrftoken"].value
+    response = strict.post(
+        "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert "What went wrong?" in strict.get("/").content.decode()
