@@ -528,6 +528,19 @@ def test_every_shipped_row_is_valid():
         assert stamped.updated_at is not None
 
 
+def test_new_parts_get_fresh_keys_after_the_shipped_ones():
+    """Symptoms, causes and fixes ship with explicit keys: sequences must move past them."""
+    issue = Issue.objects.get(slug=PROCEDURE_SLUG)
+    shipped = {
+        model: set(model.objects.values_list("pk", flat=True)) for model in (Symptom, Cause, Fix)
+    }
+    symptom = Symptom.objects.create(issue=issue, position=3, text="新增的现象")
+    cause = Cause.objects.create(issue=issue, text="新增的原因")
+    fix = Fix.objects.create(issue=issue, position=5, cause=cause, body="新增的方法")
+    for row in (symptom, cause, fix):
+        assert row.pk not in shipped[type(row)]
+
+
 def test_every_tag_is_used():
     assert not Tag.objects.filter(issues__isnull=True).exists()
 
