@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from issues.admin_editorial import DueForReviewFilter, EditorialAdminMixin
 from issues.admin_forms import VersionedModelForm
 from issues.markdown import render_markdown
 from issues.models import Cause, ErrorCode, Feedback, Fix, Issue, Product, Symptom, Tag
@@ -132,7 +133,7 @@ class TagAdmin(VersionedAdmin):
 
 
 @admin.register(Issue)
-class IssueAdmin(MarkdownFieldsMixin, VersionedAdmin):
+class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
     list_display = [
         "title",
         "product",
@@ -143,7 +144,14 @@ class IssueAdmin(MarkdownFieldsMixin, VersionedAdmin):
         "helpful_ratio",
         "public_link",
     ]
-    list_filter = ["product", "status", "visibility", "tags", "last_verified_on"]
+    list_filter = [
+        "product",
+        "status",
+        "visibility",
+        DueForReviewFilter,
+        "tags",
+        "last_verified_on",
+    ]
     list_select_related = ["product"]
     search_fields = [
         "title",
@@ -173,7 +181,7 @@ class IssueAdmin(MarkdownFieldsMixin, VersionedAdmin):
         ),
     ]
     inlines = [SymptomInline, CauseInline, FixInline, ErrorCodeLinkInline]
-    actions = ["publish_selected", "unpublish_selected"]
+    actions = ["publish_selected", "unpublish_selected", *EditorialAdminMixin.editorial_actions]
     markdown_fields = ("summary", "internal_notes")
     date_hierarchy = "updated_at"
     Media = MarkdownPreviewMedia
