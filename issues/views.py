@@ -60,6 +60,7 @@ def issue_detail(request, slug):
     issue = selectors.issue_for_page(slug=slug, user=request.user)
     changed_at = selectors.content_changed_at(issue)
     services.issue_record_view(issue=issue)
+    issue.view_count += 1  # the page shows the count including this view
     if issue.is_public and (response := not_modified(request, last_modified=changed_at)):
         return response
     context = {

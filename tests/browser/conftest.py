@@ -1,0 +1,80 @@
+"""Real-browser tests: Playwright for Python driving Debian's Chromium.
+
+Playwright's own browser download needs the internet, so the tests use the system
+Chromium at /usr/bin/chromium (`make browser` installs it with apt-get when run as
+root). Without it the tests are skipped with the reason, except under CI=true,
+where a missing browser is a failure: CI must not go green without them.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags for a headless, offline machine: no sandbox (root in CI), no GPU, and none of
+# Chromium's background calls home, which the closed network would refuse.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# for their data are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _missing_reason() -> str | None:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -r requirements-dev.txt)."
+    if not CHROMIUM.exists() and not shutil.which("chromium"):
+        return "Chromium is not installed at /usr/bin/chromium (run `make browser` as root)."
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = _missing_reason()
+    if reason is not None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true requires the browser tests: {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
+            args=CHROMIUM_ARGS,
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the tests inject axe-core; the site itself sends a strict CSP.
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale="zh-CN",
+        bypass_csp=True,
+        viewport={"width": 1280, "height": 900},
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
