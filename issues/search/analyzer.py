@@ -73,7 +73,9 @@ def _jieba():
                 for word, freq, tag in chinese:
                     tokenizer.add_word(word, freq, tag)
                 for word in ascii_words:
-                    _ascii_splits[word.lower()] = [p.lower() for p in _CAMEL_PARTS.findall(word)]
+                    # A lowercase entry ("ipv6", "ios") means: never split this word.
+                    parts = [word] if word.islower() else _CAMEL_PARTS.findall(word)
+                    _ascii_splits[word.lower()] = [p.lower() for p in parts]
                 _tokenizer = tokenizer
     return _tokenizer
 
@@ -126,7 +128,9 @@ def _ascii_parts(word_as_written: str) -> list[str]:
     _jieba()  # loads the user dictionary, ASCII words included
     if lowered in _ascii_splits:  # the user dictionary knows this word best
         return _ascii_splits[lowered]
-    return [p.lower() for p in _CAMEL_PARTS.findall(word_as_written)]
+    # Digits glued to letters ("win10", "ipv6") are not numbers of their own: a lone
+    # "6" would meet error code 6.
+    return [p.lower() for p in _CAMEL_PARTS.findall(word_as_written) if not p.isdigit()]
 
 
 def ascii_tokens(word_as_written: str) -> list[str]:

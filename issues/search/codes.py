@@ -20,12 +20,12 @@ _WORD = re.compile(r"[a-z][a-z0-9_]{2,127}")
 
 @dataclass
 class CodeQuery:
-    signed: set[str] = field(default_factory=set)
-    unsigned: set[str] = field(default_factory=set)
+    exact: set[str] = field(default_factory=set)  # normalised as typed: "-1019", "2004"
+    unsigned: set[str] = field(default_factory=set)  # without sign, for looser matches
     words: set[str] = field(default_factory=set)
 
     def __bool__(self):
-        return bool(self.signed or self.unsigned or self.words)
+        return bool(self.exact or self.unsigned or self.words)
 
 
 def extract(folded: str) -> CodeQuery:
@@ -40,9 +40,8 @@ def extract(folded: str) -> CodeQuery:
         if not sign and (before == "." or (before.isascii() and before.isalnum())):
             continue  # "ipv6", "v1.19"
         normalized = normalize_code(f"{sign or ''}{digits}")
+        found.exact.add(normalized)
         found.unsigned.add(unsigned_code(normalized))
-        if sign:
-            found.signed.add(normalized)
     found.words = set(_WORD.findall(folded))
     return found
 
@@ -52,12 +51,8 @@ def code_tiers(codes: CodeQuery) -> dict[int, float]:
     if not codes:
         return {}
     condition = Q(unsigned_code__in=codes.unsigned) | Q(normalized_code__in=codes.words)
-    condition |= Q(normalized_code__in=codes.signed)
     tiers: dict[int, float] = {}
     for pk, normalized in ErrorCode.objects.filter(condition).values_list("pk", "normalized_code"):
-        exact = normalized in codes.signed or normalized in codes.words
-        # A typed "2004" is exact for the stored "2004": only the sign can be missing.
-        if not exact and normalized in codes.unsigned and not normalized.startswith("-"):
-            exact = True
+        exact = normalized in codes.exact or normalized in codes.words
         tiers[pk] = weights.EXACT_SIGNED_CODE if exact else weights.EXACT_UNSIGNED_CODE
     return tiers

@@ -18,7 +18,9 @@ _MARKDOWN_NOISE = [
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"^\s{0,3}(?:#{1,6}|[-*+]|\d+[.)])\s+", re.MULTILINE), ""),
-    (re.compile(r"[*_`>]{1,3}"), ""),
+    (re.compile(r"^\s{0,3}>\s?", re.MULTILINE), ""),
+    # Emphasis and code marks only: "_" stays, it belongs to names like E_AUTH.
+    (re.compile(r"\*{1,3}|`{1,3}"), ""),
 ]
 
 

@@ -40,8 +40,9 @@ def run_search(
     form = form_class(params)
     filterset = SearchEntryFilter(params, queryset=SearchEntry.objects.all())
     request = SearchRequest(form=form, filterset=filterset)
+    # "field: message", so an API client knows which parameter to fix.
     if not form.is_valid():
-        request.errors += [str(e) for errors in form.errors.values() for e in errors]
+        request.errors += [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
     if not filterset.is_valid():
         request.errors.append(filterset.error_message())
     if request.errors:

@@ -1,0 +1,101 @@
+from http import HTTPStatus
+
+import pytest
+
+from issues.search.models import SearchLog
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_api_contract(client, shipped_content):
+    response = client.get("/api/search/", {"q": "error -1019", "limit": 3})
+    assert response.status_code == HTTPStatus.OK
+    data = response.json()
+    assert data["query"] == "error -1019"
+    assert data["count"] >= 1
+    assert len(data["results"]) <= 3
+    first = data["results"][0]
+    assert set(first) == {
+        "type",
+        "id",
+        "title",
+        "url",
+        "product",
+        "error_codes",
+        "snippet",
+        "score",
+    }
+    assert first["type"] == "error_code"
+    assert first["url"] == "/codes/meeting-sdk/-1019/"
+    assert first["product"] == "meeting-sdk"
+    assert first["error_codes"] == ["-1019"]
+
+
+def test_search_api_filters_by_product_and_tag(client, shipped_content):
+    data = client.get("/api/search/", {"q": "登录", "product": "meeting-sdk"}).json()
+    assert data["results"] and {r["product"] for r in data["results"]} == {"meeting-sdk"}
+    data = client.get("/api/search/", {"q": "证书", "tag": "ios"}).json()
+    assert data["results"] and all(r["type"] == "issue" for r in data["results"])
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"q": ""}, "q: Type a symptom"),
+        ({"q": "   "}, "q: Type a symptom"),
+        ({}, "q: Type a symptom"),
+        ({"q": "x" * 501}, "q: The search text is too long"),
+        ({"q": "登录\x07失败"}, "q: The search text contains control characters"),
+        ({"q": "登录\x00失败"}, "q: "),
+        ({"q": "登录", "product": "no-such-product"}, "product: "),
+        ({"q": "登录", "tag": "no-such-tag"}, "tag: "),
+        ({"q": "登录", "network": "maybe"}, "network: "),
+        ({"q": "登录", "type": "page"}, "type: "),
+        ({"q": "登录", "limit": "abc"}, "limit: "),
+        ({"q": "登录", "limit": "0"}, "limit: "),
+        ({"q": "登录", "limit": "51"}, "limit: "),
+    ],
+)
+def test_search_api_rejects_bad_input_with_json_400(client, db, params, fragment):
+    response = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert fragment in response.json()["error"]
+
+
+def test_search_api_logs_queries_but_not_suggestions(client, shipped_content):
+    client.get("/api/search/", {"q": "扫码", "suggest": "1"})
+    assert SearchLog.objects.count() == 0
+    client.get("/api/search/", {"q": "扫码下载"})
+    log = SearchLog.objects.get()
+    assert log.source == "api" and log.normalized_query == "扫码下载" and log.result_count > 0
+
+
+def test_issue_detail_api_returns_the_whole_entry(client, shipped_content):
+    data = client.get("/api/issues/login-error-2004-no-access-permission/").json()
+    assert data["slug"] == "login-error-2004-no-access-permission"
+    assert data["product"]["slug"] == "mobile-platform"
+    assert data["causes"] and data["fixes"]
+    assert "html" in data["fixes"][0]
+    assert [c["code"] for c in data["error_codes"]] == ["2004"]
+    assert "internal_notes" not in data
+
+
+def test_code_detail_api(client, shipped_content):
+    data = client.get("/api/codes/meeting-sdk/-1002/").json()
+    assert data["constant"] == "kTMSDKErrorInvalidAuthCode"
+    assert data["network_related"] and data["non_network_related"]  # listed as both
+    assert data["callbacks"] == ["onLogin()"]
+
+
+def test_detail_api_404s(client, shipped_content):
+    assert client.get("/api/issues/no-such-issue/").status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/api/codes/meeting-sdk/-9999/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_internal_entries_hidden_from_anonymous_api_users(client, helpdesk, make_issue):
+    make_issue("internal-one", "内部专用排障", visibility="internal")
+    assert client.get("/api/issues/internal-one/").status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/api/search/", {"q": "内部专用排障"}).json()["count"] == 0
+    client.force_login(helpdesk)
+    assert client.get("/api/search/", {"q": "内部专用排障"}).json()["count"] == 1
+    assert "internal_notes" in client.get("/api/issues/internal-one/").json()
