@@ -45,10 +45,18 @@ SHIPPED_CONTENT = (
 
 
 def _record_initial_history(app_label: str) -> None:
-    """loaddata saves raw rows, which skips history; give every row its first revision."""
+    """loaddata saves raw rows, which skips history; give every row its first revision.
+
+    Linking rows (M2M) during the load already writes a revision for some of them, so
+    only the rows still without any history get one here.
+    """
     for model in apps.get_app_config(app_label).get_models():
-        if hasattr(model, "history") and not model.__name__.startswith("Historical"):
-            call_command("populate_history", f"{app_label}.{model.__name__}", verbosity=0)
+        if not hasattr(model, "history") or model.__name__.startswith("Historical"):
+            continue
+        historical = model.history.model
+        recorded = historical.objects.values_list(model._meta.pk.attname, flat=True)
+        missing = model._default_manager.exclude(pk__in=recorded)
+        model.history.bulk_history_create(list(missing), default_change_reason="shipped content")
 
 
 def load_shipped_content(*, report: Callable[[str], None] = lambda line: None) -> list[str]:
