@@ -12,7 +12,7 @@ import sys
 from http import HTTPStatus
 
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext
@@ -27,8 +27,17 @@ STYLESHEET = "css/site.css"
 
 
 def is_database_outage(exc: BaseException | None) -> bool:
-    """Connection-level failures (server gone, refused, dropped), not bad queries."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    """Connection-level failures (server gone, refused, dropped), not bad queries.
+
+    OperationalError also covers mistakes such as SQLite's "no such table"; those
+    leave the connection working and stay a 500, so a bug is never disguised as
+    an outage.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    return connection.connection is None or not connection.is_usable()
 
 
 def database_unavailable_response(request, exc: BaseException) -> HttpResponse:

@@ -11,8 +11,22 @@ from kbsite.outage import server_error
 pytestmark = pytest.mark.urls("tests.prod.outage_urls")
 
 
+class LostConnection:
+    """Stands in for django.db.connection after the server went away."""
+
+    connection = None
+
+    def is_usable(self):
+        return False
+
+
 @pytest.fixture
-def production_client(client, settings):
+def database_gone(monkeypatch):
+    monkeypatch.setattr("kbsite.outage.connection", LostConnection())
+
+
+@pytest.fixture
+def production_client(client, settings, database_gone):
     settings.DEBUG = False
     return client
 
@@ -49,8 +63,16 @@ def test_a_bug_is_still_a_500(client, settings):
     assert client.get("/bug/").status_code == HTTPStatus.INTERNAL_SERVER_ERROR
 
 
+@pytest.mark.django_db
+def test_a_query_error_on_a_working_connection_is_a_500_not_an_outage(client, settings):
+    # e.g. SQLite's "no such table": an OperationalError, but a bug to fix, not an outage.
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    assert client.get("/page/").status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+
+
 @override_settings(DEBUG=False)
-def test_handler500_turns_an_outage_outside_a_view_into_503():
+def test_handler500_turns_an_outage_outside_a_view_into_503(database_gone):
     # Django calls handler500 inside its except block; so does this test.
     request = RequestFactory().get("/")
     try:
