@@ -132,7 +132,7 @@ LOGIN_URL = "admin:login"
 PROBES_ALLOWED_NETWORKS = env_list("PROBES_ALLOWED_NETWORKS")  # CIDRs, e.g. "10.20.0.0/16"
 PROBES_ALLOWED_HOSTS = env_list("PROBES_ALLOWED_HOSTS")  # names, e.g. "im.corp.example"
 PROBES_TIMEOUT = env_float("PROBES_TIMEOUT", 5.0)  # seconds, per check
-PROBES_MAX_CONCURRENCY = env_int("PROBES_MAX_CONCURRENCY", 16)  # checks in flight per run
+PROBES_MAX_CONCURRENCY = env_int("PROBES_MAX_CONCURRENCY", 64)  # checks in flight per run
 PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user / per N seconds
 PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system trust store
 PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
