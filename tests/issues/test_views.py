@@ -454,3 +454,22 @@ def test_language_switcher_posts_with_csrf_and_sticks():
     )
     assert response.status_code == HTTPStatus.FOUND
     assert "What went wrong?" in strict.get("/").content.decode()
+
+
+def test_staff_see_the_related_probe_checklist_link(client, editor, shipped_content):
+    url = "/issues/sdk-login-network-troubleshooting/"
+    assert "/probes/checklists/" not in client.get(url).content.decode()
+    client.force_login(editor)
+    html = client.get(url).content.decode()
+    assert "/probes/checklists/sdk-firewall/" in html
+    code_html = client.get("/codes/meeting-sdk/-1018/").content.decode()
+    assert "/probes/checklists/sdk-firewall/" in code_html
+
+
+def test_staff_issue_page_with_probes_query_count(
+    client, editor, shipped_content, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    with django_assert_max_num_queries(16):
+        response = client.get("/issues/sdk-login-network-troubleshooting/")
+    assert response.status_code == HTTPStatus.OK
