@@ -111,15 +111,22 @@ def issue_feedback(request, slug):
 @require_GET
 def code_index(request):
     query = request.GET.get("q", "")[:100]
-    return render(
+    groups = selectors.error_code_index(query=query)
+    changed_at = max((code.updated_at for _, codes in groups for code in codes), default=None)
+    if changed_at and (response := not_modified(request, last_modified=changed_at)):
+        return response
+    response = render(
         request,
         "issues/code_index.html",
         {
-            "groups": selectors.error_code_index(query=query),
+            "groups": groups,
             "query": query,
             "canonical_url": absolute(request, reverse("issues:code_index")),
         },
     )
+    if changed_at:
+        add_validators(response, request, last_modified=changed_at)
+    return response
 
 
 @require_GET

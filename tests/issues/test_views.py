@@ -473,3 +473,10 @@ def test_staff_issue_page_with_probes_query_count(
     with django_assert_max_num_queries(16):
         response = client.get("/issues/sdk-login-network-troubleshooting/")
     assert response.status_code == HTTPStatus.OK
+
+
+def test_code_index_sends_last_modified_and_answers_304(client, full_issue):
+    response = client.get(reverse("issues:code_index"))
+    last_modified = response.headers["Last-Modified"]
+    again = client.get(reverse("issues:code_index"), HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
