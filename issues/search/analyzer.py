@@ -107,6 +107,12 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
     Highlighting finds terms in the folded text and marks the original one.
     """
+    if unicodedata.is_normalized("NFKC", text):  # the common case: one to one
+        simplified = _converter().convert(text)
+        if len(simplified) == len(text):
+            lowered = simplified.lower()
+            if len(lowered) == len(text):
+                return lowered, list(range(len(text)))
     chars, offsets = [], []
     for index, char in enumerate(text):
         for out in unicodedata.normalize("NFKC", char):

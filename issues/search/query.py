@@ -20,6 +20,7 @@ from issues.search.models import SearchEntry
 from issues.search.ranking import Match, measure, passes, score
 
 MAX_TOKENS = 64
+TEXT_FIELDS = ("summary", "symptoms", "body")
 
 
 @dataclass
@@ -78,7 +79,8 @@ def search(
     synonyms.expand(folded, terms)
     outcome = Outcome(query=query, normalized=normalize_query(query), terms=terms)
     base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
-    base = base.select_related("product")
+    # Original text is heavy: loaded for the few results shown, not for every candidate.
+    base = base.select_related("product").defer(*TEXT_FIELDS)
 
     code_query = codes.extract(unicodedata.normalize("NFKC", folded))
     tiers_by_code = codes.code_tiers(code_query)
@@ -118,14 +120,21 @@ def search(
         measure(match, terms, entry.field_tokens())
         if entry.issue_id in explaining and match.terms_found:
             match.code_tier = weights.EXPLAINS_EXACT_CODE
-        match.phrase = len(phrase) >= weights.PHRASE_MIN_CHARS and phrase in _entry_text(entry)
         measured.append(match)
+
+    # A verbatim phrase implies every term was found: only those entries are read.
+    if len(phrase) >= weights.PHRASE_MIN_CHARS:
+        complete = [m for m in measured if m.terms_found == len(terms)]
+        _load_texts(loaded, [m.entry_id for m in complete])
+        for match in complete:
+            match.phrase = phrase in _entry_text(loaded[match.entry_id])
 
     # Terms no candidate holds cannot tell entries apart: they do not count in the share.
     known_terms = len(set().union(*(m.found_terms for m in measured)))
     matches = [m for m in measured if passes(m, known_terms, min_share)]
     ranked = score(matches, known_terms)
     outcome.total = len(ranked)
+    _load_texts(loaded, [m.entry_id for m in ranked[:limit]])
     for match in ranked[:limit]:
         entry = loaded[match.entry_id]
         needles = highlight.highlight_needles(
@@ -166,6 +175,17 @@ def _snippet_sources(entry: SearchEntry) -> list[str]:
 
 def _compact(text: str) -> str:
     return "".join(text.split())
+
+
+def _load_texts(loaded: dict[int, SearchEntry], ids: list[int]) -> None:
+    """Fill the deferred original text of these entries in one query."""
+    missing = [pk for pk in ids if "body" not in loaded[pk].__dict__]
+    if not missing:
+        return
+    rows = SearchEntry.objects.filter(pk__in=missing).values_list("pk", *TEXT_FIELDS)
+    for pk, *values in rows:
+        for name, value in zip(TEXT_FIELDS, values, strict=True):
+            setattr(loaded[pk], name, value)
 
 
 def _entry_text(entry: SearchEntry) -> str:

@@ -12,7 +12,7 @@ PG_WEIGHT_CLASS = {"title": "A", "codes": "A", "symptoms": "B", "meta": "C", "bo
 PG_CLASS_WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.6, "A": 1.0}
 
 # How many entries the database hands to the re-rank.
-CANDIDATES = 120
+CANDIDATES = 60
 # A candidate must contain at least this share of the query's terms (OR, not AND:
 # callers add words no entry has, but an entry matching one word of ten is noise).
 # Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and

@@ -1,0 +1,373 @@
+"""Search benchmark: index build time and query latency against a naive icontains scan.
+
+    .venv/bin/python bench/search_bench.py --entries 100000 [--queries 300] [--json]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite .venv/bin/python bench/search_bench.py
+
+Runs on the database DATABASE_URL names, in a throwaway test database beside it
+(Django's test database: "test_<name>" on PostgreSQL, a temporary file on SQLite),
+so real data is never touched. It generates realistic synthetic entries (Chinese
+symptoms with English terms, error codes with camelCase constants), indexes them
+with the real index code, then times the real search (analysis, database query,
+re-rank, snippets) over a mixed query set, and the same queries as a naive
+icontains scan. With --json the last line is one JSON object.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbsite.settings")
+
+import django
+
+PRODUCTS = [
+    ("mobile-platform", "移动管理平台"),
+    ("meeting-sdk", "会议 SDK"),
+    ("mail-gateway", "邮件网关"),
+    ("vpn-client", "VPN 客户端"),
+    ("file-sync", "文件同步"),
+]
+TAGS = [
+    "登录",
+    "证书",
+    "iOS",
+    "Android",
+    "MDM",
+    "网络",
+    "推送",
+    "下载",
+    "二维码",
+    "DNS",
+    "IM",
+    "权限",
+    "设备绑定",
+    "错误码",
+    "配置",
+    "防火墙",
+    "代理",
+    "SSO",
+    "日志",
+    "升级",
+]
+SUBJECTS = [
+    "客户端",
+    "iOS客户端",
+    "安卓客户端",
+    "管理端",
+    "服务端",
+    "SDK",
+    "网关",
+    "同步服务",
+    "推送服务",
+    "IM服务器",
+    "MDM模块",
+    "浏览器",
+    "后台",
+    "会议室终端",
+    "邮件服务",
+]
+SYMPTOMS = [
+    "登录失败",
+    "连接超时",
+    "一直提示连接中",
+    "下载失败",
+    "证书安装失败",
+    "无法定位",
+    "推送没有声音",
+    "扫码后没有反应",
+    "提示没有权限",
+    "闪退",
+    "白屏",
+    "同步很慢",
+    "网络测试不通",
+    "提示未受信任",
+    "无法解绑设备",
+    "收不到消息",
+    "页面打不开",
+    "报错",
+]
+CONDITIONS = [
+    "扫描二维码的时候",
+    "切换账号以后",
+    "升级新版本后",
+    "首次安装后",
+    "连接公司WiFi时",
+    "使用代理软件时",
+    "开启VPN以后",
+    "重启服务器后",
+    "更换证书以后",
+    "配置DNS之后",
+]
+CAUSES = [
+    "外网地址和端口没有配置",
+    "DNS配置不正确",
+    "证书不受信任",
+    "防火墙拦截了端口",
+    "sdktoken已过期",
+    "服务进程异常退出",
+    "账号已在其他设备登录",
+    "描述文件没有安装",
+    "代理软件切换导致网络中断",
+    "接入服务没有映射端口",
+]
+FIXES = [
+    "在管控平台填写正确的外网地址和端口",
+    "在管理端配置正确的DNS",
+    "重新申请受信任的SSL证书",
+    "在防火墙放通 TCP 443 和 8080 端口",
+    "调用 refreshSDKToken 刷新后重新登录",
+    "查看 bcs-run.log 日志并重启服务",
+    "先调用 logout 再登录新账号",
+    "重新安装 MDM 描述文件",
+    "退出代理软件后重启客户端",
+    "检查接入服务并映射端口",
+]
+CONSTANT_WORDS = [
+    "Token",
+    "Verify",
+    "Failed",
+    "Login",
+    "Net",
+    "Error",
+    "Account",
+    "Already",
+    "Invalid",
+    "Auth",
+    "Code",
+    "Timeout",
+    "Certificate",
+    "Push",
+    "Device",
+    "Bound",
+]
+QUERY_WORDS = [
+    "登录失败",
+    "连接超时",
+    "证书安装失败",
+    "扫码 下载失败",
+    "推送没有声音",
+    "提示没有权限",
+    "网络测试不通",
+    "sdktoken过期",
+    "防火墙 端口",
+    "iOS 证书 未受信任",
+    "同步很慢",
+    "login timeout",
+    "certificate install failed",
+    "登陸失敗",
+    "客戶端連接超時",
+]
+
+
+def constant_name(rng: random.Random) -> str:
+    return "kTM" + "".join(rng.sample(CONSTANT_WORDS, 3))
+
+
+def generate(n: int, seed: int = 7):
+    """Create N entries (about 85% issues with their parts, 15% error codes) in bulk."""
+    from issues.codes import normalize_code, unsigned_code
+    from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
+
+    rng = random.Random(seed)
+    products = [Product.objects.create(slug=s, name=name) for s, name in PRODUCTS]
+    tags = [Tag.objects.create(slug=f"t{i}", name=name) for i, name in enumerate(TAGS)]
+    n_codes = max(1, n * 15 // 100)
+    n_issues = n - n_codes
+    codes = []
+    for i in range(n_codes):
+        product = products[i % len(products)]
+        code = str(-(1000 + i // len(products))) if i % 3 else str(2000 + i // len(products))
+        normalized = normalize_code(code)
+        codes.append(
+            ErrorCode(
+                product=product,
+                code=code,
+                normalized_code=normalized,
+                unsigned_code=unsigned_code(normalized),
+                constant=constant_name(rng) + str(i),
+                description=f"{rng.choice(SUBJECTS)}{rng.choice(SYMPTOMS)}，{rng.choice(CAUSES)}",
+                callbacks="onLogin()",
+                network_relation=rng.choice(["network", "non_network", "both", ""]),
+                fix=rng.choice(FIXES),
+            )
+        )
+    ErrorCode.objects.bulk_create(codes, batch_size=2000)
+    batch = 2000
+    for start in range(0, n_issues, batch):
+        issues = []
+        for i in range(start, min(start + batch, n_issues)):
+            subject, symptom = rng.choice(SUBJECTS), rng.choice(SYMPTOMS)
+            issues.append(
+                Issue(
+                    product=products[i % len(products)],
+                    slug=f"bench-{i}",
+                    title=f"{subject}{rng.choice(CONDITIONS)}{symptom}（#{i}）",
+                    summary=f"{subject}{symptom}，常见原因是{rng.choice(CAUSES)}。",
+                    status="published",
+                    visibility="public" if i % 10 else "internal",
+                )
+            )
+        issues = Issue.objects.bulk_create(issues)
+        parts_s, parts_c, parts_f, tag_links, code_links = [], [], [], [], []
+        for issue in issues:
+            for position in (1, 2):
+                text = f"{rng.choice(CONDITIONS)}{rng.choice(SUBJECTS)}{rng.choice(SYMPTOMS)}"
+                parts_s.append(Symptom(issue=issue, text=text, position=position))
+            parts_c.append(Cause(issue=issue, text=rng.choice(CAUSES)))
+            parts_f.append(Fix(issue=issue, body=f"1. {rng.choice(FIXES)}\n2. {rng.choice(FIXES)}"))
+            for tag in rng.sample(tags, 2):
+                tag_links.append(Issue.tags.through(issue_id=issue.pk, tag_id=tag.pk))
+            if rng.random() < 0.3:
+                code = rng.choice(codes)
+                code_links.append(ErrorCode.issues.through(errorcode_id=code.pk, issue_id=issue.pk))
+        Symptom.objects.bulk_create(parts_s)
+        Cause.objects.bulk_create(parts_c)
+        Fix.objects.bulk_create(parts_f)
+        Issue.tags.through.objects.bulk_create(tag_links)
+        ErrorCode.issues.through.objects.bulk_create(code_links, ignore_conflicts=True)
+        print(f"\rgenerated {start + len(issues)}/{n_issues} issues", end="", file=sys.stderr)
+    print(f"\rgenerated {n_issues} issues and {n_codes} error codes", file=sys.stderr)
+    return codes
+
+
+def query_mix(codes, count: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    queries = []
+    for i in range(count):
+        kind = i % 6
+        code = rng.choice(codes)
+        if kind == 0:
+            queries.append(rng.choice([code.code, f"错误码{code.code}", f"error {code.code}"]))
+        elif kind == 1:
+            queries.append(code.constant if rng.random() < 0.5 else code.constant.lower())
+        elif kind == 2:
+            queries.append(f"{rng.choice(SUBJECTS)}{rng.choice(SYMPTOMS)}")
+        elif kind == 3:
+            queries.append(f"{rng.choice(CONDITIONS)}{rng.choice(SYMPTOMS)}")
+        elif kind == 4:
+            queries.append(rng.choice(QUERY_WORDS))
+        else:
+            queries.append(f"{rng.choice(['登录报错', '提示'])}{code.code.lstrip('-')}")
+    return queries
+
+
+def timed(fn, queries) -> list[float]:
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        fn(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def naive_search(query: str):
+    """The baseline: what a first version would do, icontains over the text columns."""
+    from django.db.models import Q
+
+    from issues.models import ErrorCode, Issue
+
+    issues = list(
+        Issue.objects.filter(status="published", visibility="public")
+        .filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(symptoms__text__icontains=query)
+            | Q(fixes__body__icontains=query)
+        )
+        .distinct()[:20]
+    )
+    codes = list(
+        ErrorCode.objects.filter(
+            Q(code__icontains=query)
+            | Q(constant__icontains=query)
+            | Q(description__icontains=query)
+        )[:20]
+    )
+    return issues + codes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--naive-queries", type=int, default=60)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":  # a real file, like production, not :memory:
+        handle, scratch = tempfile.mkstemp(suffix=".sqlite3")
+        os.close(handle)
+        db.setdefault("TEST", {})["NAME"] = scratch
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        from issues.search.index import rebuild
+        from issues.search.query import search
+
+        started = time.perf_counter()
+        codes = generate(args.entries)
+        generate_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+
+        def progress(label, done, total):
+            print(f"\rindexing {label}: {done}/{total}", end="", file=sys.stderr)
+
+        rebuild(progress=progress, batch_size=1000)
+        build_s = time.perf_counter() - started
+        print(file=sys.stderr)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        queries = query_mix(codes, args.queries)
+        user = AnonymousUser()
+        search(queries[0], user=user)  # warm up: jieba and OpenCC load once per process
+        latencies = timed(lambda q: search(q, user=user, limit=10), queries)
+        naive = timed(naive_search, queries[: args.naive_queries])
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    result = {
+        "entries": args.entries,
+        "build_s": round(build_s, 2),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p95_ms": round(percentile(latencies, 95), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
+        "naive_p95_ms": round(percentile(naive, 95), 2),
+    }
+    print(f"database            {connection.vendor}")
+    print(f"entries             {args.entries} (generated in {generate_s:.1f}s)")
+    print(f"index build         {result['build_s']:.2f} s")
+    print(
+        f"search ({len(queries)} q)    p50 {result['p50_ms']:.2f} ms  "
+        f"p95 {result['p95_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms"
+    )
+    print(
+        f"naive ({len(naive)} q)      p50 {percentile(naive, 50):.2f} ms  "
+        f"p95 {result['naive_p95_ms']:.2f} ms"
+    )
+    print(f"speed-up at p95     {result['naive_p95_ms'] / max(result['p95_ms'], 1e-9):.1f}x")
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
