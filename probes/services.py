@@ -94,6 +94,11 @@ def _adhoc_target(spec: TargetSpec, *, expected_issuer: str, expected_fingerprin
     return target or Target.objects.create(**fields)
 
 
+def _storable(text: str) -> str:
+    """Control characters escaped: PostgreSQL refuses NUL, and logs should not get raw ones."""
+    return "".join(f"\\x{ord(ch):02x}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in text)
+
+
 def _adhoc_row(entry, position: int) -> ProbeResult:
     expected_issuer = expected_fingerprint = ""
     text = entry
@@ -108,13 +113,17 @@ def _adhoc_row(entry, position: int) -> ProbeResult:
     if spec.is_valid:
         try:
             expected_fingerprint = normalize_fingerprint(expected_fingerprint)
+            if _storable(expected_issuer) != expected_issuer:
+                raise InvalidTarget("The expected issuer contains control characters")
         except InvalidTarget as exc:
             spec = InvalidSpec(text=text, kind=spec.kind, reason=str(exc))
         else:
             target = _adhoc_target(
                 spec, expected_issuer=expected_issuer, expected_fingerprint=expected_fingerprint
             )
-    row = ProbeResult(position=position, target=target, target_text=text[:600], kind=spec.kind)
+    row = ProbeResult(
+        position=position, target=target, target_text=_storable(text)[:600], kind=spec.kind
+    )
     if not spec.is_valid:
         row.details = {"reason": spec.reason}
     return row

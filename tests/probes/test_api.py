@@ -90,7 +90,15 @@ def test_bad_input_is_a_400_with_a_message(api, payload, message):
 
 
 def test_malformed_targets_are_reported_invalid_not_errors(api):
-    targets = ["tcp://", "gopher://x.test/", "tcp://a.test:0", "x" * 3000, "tcp://a\x00b:1"]
+    targets = [
+        "tcp://",
+        "gopher://x.test/",
+        "tcp://a.test:0",
+        "x" * 3000,
+        "tcp://a\x00b:1",
+        {"target": "tls://a.test:443", "expected_issuer": "evil\x00"},
+        {"target": "tls://a.test:443", "expected_fingerprint": "zz"},
+    ]
     response = post(api, {"targets": targets})
     assert response.status_code == HTTPStatus.OK
     assert {r["outcome"] for r in response.json()["results"]} == {"invalid"}
