@@ -50,3 +50,10 @@ logconfig_dict = logging_config(
     log_format=os.environ.get("LOG_FORMAT", "text"),
     level=os.environ.get("LOG_LEVEL", "INFO").upper(),
 )
+
+
+def post_worker_init(worker):
+    """Each new worker loads the search dictionaries before it accepts a request."""
+    from kbsite.warmup import warm_up
+
+    warm_up()

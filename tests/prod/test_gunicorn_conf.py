@@ -42,3 +42,22 @@ def test_json_logging_reaches_gunicorns_own_logs(monkeypatch):
     assert handlers["access"]["formatter"] == "json"
     assert handlers["console"]["formatter"] == "json"
     assert config["logconfig_dict"]["loggers"]["gunicorn.access"]["handlers"] == ["access"]
+
+
+def test_workers_warm_up_before_serving(monkeypatch):
+    config = load(monkeypatch)
+    analyzed = []
+    monkeypatch.setattr("issues.search.analyzer.analyze", analyzed.append)
+    config["post_worker_init"](worker=None)
+    assert analyzed  # the search dictionaries were loaded
+
+
+def test_a_failed_warm_up_does_not_stop_the_worker(monkeypatch, caplog):
+    def broken(text):
+        raise RuntimeError("dictionary missing")
+
+    monkeypatch.setattr("issues.search.analyzer.analyze", broken)
+    from kbsite.warmup import warm_up
+
+    warm_up()
+    assert "warm-up failed" in caplog.text

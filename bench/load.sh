@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Load benchmark: wrk against `make serve` on loopback, bounded in time.
+#
+#   bench/load.sh                      start `make serve` on 127.0.0.1:$BENCH_PORT, measure, stop it
+#   BASE_URL=http://127.0.0.1:8000 bench/load.sh   measure a server that is already running
+#
+# Three runs of BENCH_DURATION (30s) each with BENCH_CONNECTIONS (50) connections:
+# the mixed helpdesk traffic, issue pages alone, and /robots.txt as the baseline of
+# the same stack. Prints req/s, p50, p99 and errors, then the issue pages against
+# the targets: zero errors, p99 < 150 ms, throughput >= 50% of the baseline.
+# The database is whatever DATABASE_URL says (as for `make serve`); use PostgreSQL
+# for figures that mean something for production.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-30s}
+CONNECTIONS=${BENCH_CONNECTIONS:-50}
+THREADS=${BENCH_THREADS:-2}
+PORT=${BENCH_PORT:-8765}
+
+if ! command -v wrk >/dev/null; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "Installing wrk (apt-get)…"
+		apt-get install -y -q wrk >/dev/null
+	else
+		echo "wrk is not installed: apt-get install wrk (or brew install wrk)." >&2
+		exit 1
+	fi
+fi
+
+server_pid=""
+workdir=$(mktemp -d)
+cleanup() {
+	if [ -n "$server_pid" ]; then
+		kill -TERM -- "-$server_pid" 2>/dev/null || true  # the whole group: make and gunicorn
+		wait "$server_pid" 2>/dev/null || true
+	fi
+	rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+if [ -z "${BASE_URL:-}" ]; then
+	BASE_URL="http://127.0.0.1:$PORT"
+	echo "Starting make serve on $BASE_URL (log: server output is kept only on failure)…"
+	SECRET_KEY=${SECRET_KEY:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+		SECURE_COOKIES=0 LOG_LEVEL=WARNING HOST=127.0.0.1 PORT="$PORT" \
+		setsid make --no-print-directory serve >"$workdir/server.log" 2>&1 &
+	server_pid=$!
+	for _ in $(seq 1 240); do
+		if curl -fsS -o /dev/null "$BASE_URL/healthz" 2>/dev/null; then break; fi
+		if ! kill -0 "$server_pid" 2>/dev/null; then
+			cat "$workdir/server.log" >&2
+			echo "make serve exited before serving." >&2
+			exit 1
+		fi
+		sleep 0.5
+	done
+	curl -fsS -o /dev/null "$BASE_URL/healthz" || { cat "$workdir/server.log" >&2; exit 1; }
+fi
+
+case "$BASE_URL" in
+	http://127.0.0.1:* | http://localhost:* | http://\[::1\]:*) ;;
+	*) echo "BASE_URL must be on loopback, got $BASE_URL" >&2; exit 1 ;;
+esac
+
+echo "wrk: $CONNECTIONS connections, $THREADS threads, $DURATION per run, against $BASE_URL"
+echo "server: $(curl -fsS "$BASE_URL/healthz")"
+echo
+results="$workdir/results"
+for mix in mixed issues robots; do
+	wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s bench/load_mix.lua \
+		"$BASE_URL" -- "$mix" | grep '^RESULT' | sed "s/^RESULT [a-z]*/RESULT $mix/" >>"$results"
+done
+
+awk '
+	{ name[NR] = $2; rps[$2] = $3; p50[$2] = $4; p99[$2] = $5; err[$2] = $6; n[$2] = $7 }
+	END {
+		printf "%-8s %10s %10s %10s %8s %10s\n", "traffic", "req/s", "p50 ms", "p99 ms", "errors", "requests"
+		for (i = 1; i <= NR; i++) {
+			k = name[i]
+			printf "%-8s %10.1f %10.2f %10.2f %8d %10d\n", k, rps[k], p50[k], p99[k], err[k], n[k]
+		}
+		ratio = rps["issues"] / rps["robots"]
+		printf "\nissue pages vs /robots.txt throughput: %.0f%%\n", ratio * 100
+		total_errors = err["mixed"] + err["issues"] + err["robots"]
+		printf "targets: errors %d (want 0) %s | issue p99 %.1f ms (want < 150) %s | ratio %.0f%% (want >= 50%%) %s\n",
+			total_errors, (total_errors == 0 ? "OK" : "MISSED"),
+			p99["issues"], (p99["issues"] < 150 ? "OK" : "MISSED"),
+			ratio * 100, (ratio >= 0.5 ? "OK" : "MISSED")
+	}' "$results"
