@@ -243,7 +243,9 @@ class EditorialAdminMixin:
         issue = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_or_change_permission(request, issue):
             raise PermissionDenied
-        revisions = list(issue.history.select_related("history_user").order_by("-history_date"))
+        revisions = list(
+            issue.history.select_related("history_user").order_by("-history_date", "-history_id")
+        )
         try:
             old_id = int(request.GET.get("old") or revisions[min(1, len(revisions) - 1)].history_id)
             new_id = int(request.GET.get("new") or revisions[0].history_id)
@@ -252,7 +254,9 @@ class EditorialAdminMixin:
         by_id = {r.history_id: r for r in revisions}
         if old_id not in by_id or new_id not in by_id:
             return HttpResponseBadRequest(_("Those revisions do not belong to this entry."))
-        old, new = sorted([by_id[old_id], by_id[new_id]], key=lambda r: r.history_date)
+        old, new = sorted(
+            [by_id[old_id], by_id[new_id]], key=lambda r: (r.history_date, r.history_id)
+        )
         context = self._context(
             request,
             _("Compare revisions of “%(title)s”") % {"title": issue.title},

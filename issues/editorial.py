@@ -128,8 +128,8 @@ def snapshot(record) -> Snapshot:
     """The entry as it stood from ``record`` until the next revision."""
     following = (
         type(record)
-        .objects.filter(id=record.id, history_date__gt=record.history_date)
-        .order_by("history_date")
+        .objects.filter(id=record.id, history_id__gt=record.history_id)
+        .order_by("history_id")
         .first()
     )
     before = following.history_date if following else None
