@@ -84,7 +84,7 @@ class IssueQuerySet(models.QuerySet):
         return qs.filter(visibility=Issue.Visibility.PUBLIC)
 
     def due_for_review(self, *, older_than_days: int):
-        cutoff = timezone.now().date() - timezone.timedelta(days=older_than_days)
+        cutoff = timezone.localdate() - timezone.timedelta(days=older_than_days)
         return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
 
 
@@ -140,7 +140,7 @@ class Issue(VersionedModel):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[tags], excluded_fields=["view_count"])
+    history = HistoricalRecords(m2m_fields=[tags])
 
     objects = IssueQuerySet.as_manager()
 

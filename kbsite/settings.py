@@ -143,6 +143,12 @@ PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/reso
 SEARCH_LOG_RETENTION_DAYS = env_int("SEARCH_LOG_RETENTION_DAYS", 180)
 SEARCH_MAX_QUERY_LENGTH = 500
 
+# Editorial (issues/editorial.py, issues/admin_editorial.py). An issue not verified
+# for this many days is listed as due for review; uploads to the admin importer are
+# capped so a stray huge file cannot exhaust a worker.
+KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 180)
+KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+
 # --- Production: HTTPS, cookies and security headers ------------------------
 # HTTPS redirect and HSTS are opt-in: they are right only once TLS works end to
 # end, and HSTS cannot be taken back for SECURE_HSTS_SECONDS. `manage.py check

@@ -2,6 +2,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from issues.models import Cause, ErrorCode, Feedback, Fix, Issue, Product, Symptom, Tag
 from tests.issues.admin_helpers import change_form_data
@@ -95,9 +96,10 @@ def test_a_stale_admin_edit_is_refused_with_a_message(editor_client, issue):
     stale_data["title"] = "我的修改"
     response = editor_client.post(url, stale_data)
     assert response.status_code == HTTPStatus.OK  # form re-rendered, nothing saved
-    assert "changed by someone else" in str(response.context["errors"]) or "已被他人" in str(
-        response.context["errors"]
-    )
+    form_errors = response.context["adminform"].form.non_field_errors().as_data()
+    assert [error.code for error in form_errors] == ["stale"]
+    shown = response.context["adminform"].form.non_field_errors()[0]
+    assert escape(shown) in response.content.decode()
     assert Issue.objects.get(pk=issue.pk).title == "别人的修改"
 
 

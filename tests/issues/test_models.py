@@ -117,3 +117,13 @@ def test_network_relation_flags():
     assert both.is_network_related and both.is_non_network_related
     unspecified = make_code(product, "0")
     assert not unspecified.is_network_related and not unspecified.is_non_network_related
+
+
+def test_linking_codes_from_either_side_works_and_the_code_side_records_history():
+    issue = make_issue()
+    first, second = make_code(issue.product, "2004"), make_code(issue.product, "0")
+    issue.error_codes.set([first])  # used to crash in history on the Issue side
+    assert list(first.issues.all()) == [issue]
+    second.issues.add(issue)
+    linked = second.history.latest().issues.values_list("issue_id", flat=True)
+    assert list(linked) == [issue.pk]
