@@ -20,7 +20,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = text.replace("**", "").replace("`", "")
     text = _LIST_MARKER.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    return re.sub(r"\s+", "", text).rstrip("。.")
+    return re.sub(r"\s+", "", text).rstrip("。.，,")
 
 
 def fixture_facts(*names: str) -> dict:

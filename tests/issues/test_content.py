@@ -16,6 +16,7 @@ from django.db import transaction
 
 from issues.codes import normalize_code, unsigned_code
 from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
+from tests.errata import corrected
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 FAQ_SEED = DATA_DIR / "000_b13080b74be439e1.txt"
@@ -39,13 +40,6 @@ FAQ_SLUGS = [
 ]
 
 # The only wording the fixtures change on purpose: slips in the FAQ source.
-FAQ_ERRATA = {
-    "内网的的": "内网的",
-    "服务器器": "服务器",
-    "网络测试不同": "网络测试不通",
-    # The source points at a screenshot of the prompt; the prompt is the entry's title.
-    "都会提示如下信息": "都会提示“未受信任的企业开发者证书”",
-}
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +68,6 @@ def letters(text: str) -> str:
     """Letters and digits only: compares wording while ignoring punctuation and Markdown."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
-
-
-def corrected(text: str) -> str:
-    for slip, fix in FAQ_ERRATA.items():
-        text = text.replace(slip, fix)
-    return text
 
 
 # --- reading the FAQ seed -------------------------------------------------------------
