@@ -24,7 +24,8 @@ def make_checklist(*targets: Target, slug="loopback", issue=None, parameters=())
 
 
 def make_prober(django_user_model, username="prober", *, staff=True, group="Helpdesk"):
-    user = django_user_model.objects.create_user(username, password="x-pass-12345", is_staff=staff)
+    # No password: tests sign in with force_login, and hashing one costs a second per test.
+    user = django_user_model.objects.create_user(username, is_staff=staff)
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user

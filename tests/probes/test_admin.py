@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin(client, django_user_model):
-    client.force_login(django_user_model.objects.create_superuser("root", password="r-12345678"))
+    client.force_login(django_user_model.objects.create_superuser("root", password=None))
     return client
 
 
