@@ -163,7 +163,12 @@ def _as_written_words(text: str) -> dict[str, str]:
 
 
 def analyze(text: str) -> list[str]:
-    """The tokens of a document field, in order (repeats kept: they count for bm25)."""
+    """The tokens of a document field, in order (repeats kept: they count for bm25).
+
+    jieba runs without its HMM guesser: guessed words differ with context, so the
+    same unknown phrase could split one way in an entry and another in a query.
+    Dictionary words plus bigrams are stable, and cheaper.
+    """
     tokenizer = _jieba()
     as_written = _as_written_words(text)
     tokens: list[str] = []
@@ -172,7 +177,7 @@ def analyze(text: str) -> list[str]:
         if match.lastgroup == "word":
             tokens += ascii_tokens(as_written.get(run, run))
             continue
-        words = [w for w in tokenizer.cut_for_search(run) if len(w) > 1]
+        words = [w for w in tokenizer.cut_for_search(run, HMM=False) if len(w) > 1]
         tokens += words
         tokens += [b for b in bigrams(run) if b not in words]
         if len(run) == 1:
@@ -189,6 +194,12 @@ class Term:
     end: int
     tokens: set[str] = field(default_factory=set)
     is_number: bool = False
+    # Synonyms: each a set of words that must all be present to stand in for this term.
+    alternatives: list[frozenset[str]] = field(default_factory=list)
+
+    @property
+    def is_single_character(self) -> bool:
+        return len(self.surface) == 1 and not self.surface.isascii()
 
 
 def analyze_query(text: str) -> tuple[str, list[Term]]:
@@ -203,10 +214,10 @@ def analyze_query(text: str) -> tuple[str, list[Term]]:
             tokens = ascii_tokens(as_written.get(run, run))
             terms.append(Term(run, match.start(), match.end(), set(tokens), run.isdigit()))
             continue
-        for word, start, end in tokenizer.tokenize(run):
+        for word, start, end in tokenizer.tokenize(run, HMM=False):
             if word in QUERY_STOPWORDS:
                 continue
-            tokens = set(bigrams(word)) | {w for w in tokenizer.cut_for_search(word) if len(w) > 1}
+            tokens = set(bigrams(word)) | {w for w in tokenizer.cut_for_search(word, HMM=False) if len(w) > 1}
             if len(word) == 1:
                 # A lone character is too common to search alone: pair it with its neighbours.
                 tokens = {run[i : i + 2] for i in (start - 1, start) if 0 <= i < len(run) - 1}
@@ -219,6 +230,12 @@ def analyze_query(text: str) -> tuple[str, list[Term]]:
 
 
 @lru_cache(maxsize=4096)
-def member_tokens(member: str) -> frozenset[str]:
-    """The tokens of a synonym: what a query term may match instead of its own words."""
-    return frozenset(analyze(member))
+def member_words(member: str) -> frozenset[str]:
+    """The words of a synonym, all needed for it to count ("已经登录" → 已经 + 登录).
+
+    All of them, not any: a synonym sharing one common word with every entry
+    ("登录") would otherwise make the term match everything.
+    """
+    _, terms = analyze_query(member)
+    words = {t.surface for t in terms if not t.is_single_character}
+    return frozenset(words or {token for t in terms for token in t.tokens})

@@ -50,6 +50,9 @@ class Document:
     is_public: bool
     network_related: bool
     popularity: int
+    # Indexed with the title, not shown: an error code's title is only its code and
+    # constant, its description is what people type.
+    title_extra: str = ""
 
     def entry_fields(self) -> dict:
         symptoms = "\n".join(self.symptoms)
@@ -64,7 +67,7 @@ class Document:
             "is_public": self.is_public,
             "network_related": self.network_related,
             "popularity": self.popularity,
-            "title_tokens": " ".join(analyze(self.title)),
+            "title_tokens": " ".join(analyze(f"{self.title}\n{self.title_extra}")),
             "symptom_tokens": " ".join(analyze(f"{self.summary}\n{symptoms}")),
             "code_tokens": " ".join(analyze(" ".join([*self.codes, *self.constants]))),
             "body_tokens": " ".join(analyze(body)),
@@ -109,6 +112,7 @@ def error_code_document(code: ErrorCode) -> Document:
         is_public=True,
         network_related=code.is_network_related,
         popularity=0,
+        title_extra="",
     )
 
 

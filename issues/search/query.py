@@ -57,6 +57,9 @@ def _query_tokens(terms: list[Term]) -> list[str]:
     tokens: list[str] = []
     for term in terms:  # the query's own words first: they matter most when capped
         tokens += sorted(term.tokens, key=lambda t: (t != term.surface, t))
+    for term in terms:
+        for words in term.alternatives:
+            tokens += sorted(words)
     return list(dict.fromkeys(tokens))[:MAX_TOKENS]
 
 
@@ -108,6 +111,9 @@ def search(
     }
     explaining = _issues_explaining(exact_code_ids)
     phrase = _compact(folded)
+    # Lone Chinese characters ("后", "再") are searched (as bigrams with their neighbours)
+    # but do not count when judging how much of the query an entry covers.
+    core = [t for t in terms if not t.is_single_character] or terms
     measured = []
     for pk, entry in loaded.items():
         match = Match(entry_id=pk, db_score=db_scores.get(pk, 0.0))
@@ -117,14 +123,14 @@ def search(
                 if entry.constant_key and entry.constant_key in code_query.words
                 else tiers_by_code.get(entry.error_code_id, 0.0)
             )
-        measure(match, terms, entry.field_tokens())
+        measure(match, core, entry.field_tokens())
         if entry.issue_id in explaining and match.terms_found:
             match.code_tier = weights.EXPLAINS_EXACT_CODE
         measured.append(match)
 
     # A verbatim phrase implies every term was found: only those entries are read.
     if len(phrase) >= weights.PHRASE_MIN_CHARS:
-        complete = [m for m in measured if m.terms_found == len(terms)]
+        complete = [m for m in measured if m.terms_found == len(core)]
         _load_texts(loaded, [m.entry_id for m in complete])
         for match in complete:
             match.phrase = phrase in _entry_text(loaded[match.entry_id])
@@ -138,7 +144,7 @@ def search(
     for match in ranked[:limit]:
         entry = loaded[match.entry_id]
         needles = highlight.highlight_needles(
-            {t.surface for t in terms if t.tokens & match.matched_tokens} | match.matched_tokens
+            {t.surface for t in core if t.tokens & match.matched_tokens} | match.matched_tokens
         )
         html, plain = highlight.snippet(_snippet_sources(entry), needles)
         outcome.results.append(

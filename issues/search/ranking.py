@@ -26,16 +26,25 @@ def measure(match: Match, terms: list[Term], fields: dict[str, set[str]]) -> Non
     """Which of the query's terms the entry holds, overall and in title / symptoms."""
     everything = set().union(*fields.values())
     for index, term in enumerate(terms):
-        found = term.tokens & everything
+        found = _found(term, everything)
         if not found:
             continue
         match.terms_found += 1
         match.found_terms.add(index)
         match.matched_tokens |= found
-        if term.tokens & fields["title"]:
+        if _found(term, fields["title"]):
             match.title_found += 1
-        if term.tokens & fields["symptoms"]:
+        if _found(term, fields["symptoms"]):
             match.symptoms_found += 1
+
+
+def _found(term: Term, tokens: set[str]) -> set[str]:
+    """The tokens by which the term is in ``tokens``: its own, or a whole synonym."""
+    found = term.tokens & tokens
+    for words in term.alternatives:
+        if words <= tokens:
+            found |= words
+    return found
 
 
 def passes(match: Match, term_count: int, min_share: float) -> bool:

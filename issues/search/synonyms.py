@@ -11,7 +11,7 @@ import time
 
 from django.db.models.signals import post_delete, post_save
 
-from issues.search.analyzer import Term, fold, member_tokens
+from issues.search.analyzer import Term, fold, member_words
 from issues.search.models import Synonym
 
 CACHE_SECONDS = 60
@@ -52,11 +52,11 @@ def _spans(folded_query: str, member: str):
 
 
 def expand(folded_query: str, terms: list[Term]) -> None:
-    """Give each term covered by a synonym the tokens of the synonym's other members."""
+    """Let each term covered by a synonym also match the synonym's other members."""
     for members in groups():
         for member in members:
             for start, end in _spans(folded_query, member):
                 covered = [t for t in terms if t.start < end and t.end > start]
-                extra = set().union(*(member_tokens(m) for m in members if m != member))
+                extra = [member_words(m) for m in members if m != member]
                 for term in covered:
-                    term.tokens |= extra
+                    term.alternatives += [words for words in extra if words]
