@@ -5,6 +5,12 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashers are slow by design; tests that log in need no such protection."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(django_user_model):
     user = django_user_model.objects.create_user(
