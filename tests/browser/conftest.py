@@ -8,6 +8,7 @@ where a missing browser is a failure: CI must not go green without them.
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,10 +27,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# for their data are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 def _missing_reason() -> str | None:
     try:
@@ -41,7 +38,25 @@ def _missing_reason() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@contextmanager
+def sync_orm_allowed():
+    """Playwright's sync API runs an event loop in this thread, while the ORM calls the
+    tests make for their data stay plain synchronous calls. Allowed only while this
+    module's browser runs: the variable must not leak into other tests (nor into a
+    deployment check one of them runs)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# Module scope: one Chromium per test module, and the ORM allowance ends with it.
+@pytest.fixture(scope="module")
 def browser():
     reason = _missing_reason()
     if reason is not None:
@@ -50,7 +65,7 @@ def browser():
         pytest.skip(f"browser tests skipped: {reason}")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with sync_orm_allowed(), sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")),
             args=CHROMIUM_ARGS,
