@@ -217,7 +217,9 @@ def analyze_query(text: str) -> tuple[str, list[Term]]:
         for word, start, end in tokenizer.tokenize(run, HMM=False):
             if word in QUERY_STOPWORDS:
                 continue
-            tokens = set(bigrams(word)) | {w for w in tokenizer.cut_for_search(word, HMM=False) if len(w) > 1}
+            tokens = set(bigrams(word)) | {
+                w for w in tokenizer.cut_for_search(word, HMM=False) if len(w) > 1
+            }
             if len(word) == 1:
                 # A lone character is too common to search alone: pair it with its neighbours.
                 tokens = {run[i : i + 2] for i in (start - 1, start) if 0 <= i < len(run) - 1}

@@ -7,6 +7,7 @@ sends signals flagged ``raw``: those are skipped and the content loader's
 ``after_content_load`` hook rebuilds the whole index instead.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
+from issues.search import terms
 from issues.search.backends import get_backend
 from issues.search.documents import error_code_document, error_code_tags, issue_document
 from issues.search.models import SearchEntry
@@ -58,7 +60,9 @@ def _build_entry(obj) -> tuple[SearchEntry, list]:
 def _save_entry(obj) -> None:
     entry, tags = _build_entry(obj)
     lookup = {"issue": obj} if isinstance(obj, Issue) else {"error_code": obj}
-    entry.pk = SearchEntry.objects.filter(**lookup).values_list("pk", flat=True).first()
+    previous = SearchEntry.objects.filter(**lookup).first()
+    entry.pk = previous.pk if previous else None
+    terms.replace_counts(previous.distinct_tokens() if previous else set(), entry.distinct_tokens())
     entry.save(force_insert=entry.pk is None)
     entry.tags.set(tags)
     get_backend().replace([entry])
@@ -101,6 +105,7 @@ def rebuild(*, progress: Progress | None = None, batch_size: int = 500) -> dict[
     report = progress or (lambda label, done, total: None)
     backend = get_backend()
     counts = {}
+    frequencies: Counter = Counter()
     with transaction.atomic():
         backend.clear()
         with connection.cursor() as cursor:
@@ -124,9 +129,12 @@ def rebuild(*, progress: Progress | None = None, batch_size: int = 500) -> dict[
                     for tag in tags
                 )
                 backend.replace(entries)
+                for entry in entries:
+                    frequencies.update(entry.distinct_tokens())
                 done += len(batch)
                 report(label, done, total)
             counts[label] = total
+        terms.store(frequencies)
     return counts
 
 
@@ -231,6 +239,7 @@ def _other_column(through, instance) -> str:
 
 def _on_entry_deleted(sender, instance, **kwargs):
     get_backend().remove([instance.pk])
+    terms.replace_counts(instance.distinct_tokens(), set())
 
 
 def _reindex_tag_change(issue_ids: set[int], tag_ids: set[int]) -> None:

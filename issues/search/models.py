@@ -80,6 +80,11 @@ class SearchEntry(models.Model):
     def object_id(self) -> int:
         return self.issue_id if self.kind == self.Kind.ISSUE else self.error_code_id
 
+    def distinct_tokens(self) -> set[str]:
+        """Every token of the entry, plus SearchTerm.TOTAL (each entry counts once there)."""
+        tokens = set().union(*self.field_tokens().values())
+        return {t for t in tokens if len(t) <= 100} | {SearchTerm.TOTAL}
+
     def field_tokens(self) -> dict[str, set[str]]:
         return {
             "title": set(self.title_tokens.split()),
@@ -88,6 +93,28 @@ class SearchEntry(models.Model):
             "body": set(self.body_tokens.split()),
             "meta": set(self.meta_tokens.split()),
         }
+
+
+class SearchTerm(models.Model):
+    """How many entries hold a token (document frequency).
+
+    Lets a query skip tokens most entries contain ("客户端", "登录") when it asks the
+    database for candidates: ranking every entry that holds a common word is what
+    makes an OR query slow on a large index. The re-rank still sees every term.
+    The row for TOTAL counts all entries.
+    """
+
+    TOTAL = "\x01entries"
+
+    token = models.CharField(max_length=100, primary_key=True)
+    entries = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self):
+        return f"{self.token} ({self.entries})"
 
 
 _MEMBER_SEPARATORS = re.compile(r"[,，、;；\n]+")

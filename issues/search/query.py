@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 
 from issues.models import can_read_internal
 from issues.search import codes, highlight, synonyms, weights
+from issues.search import terms as search_terms
 from issues.search.analyzer import Term, analyze_query
 from issues.search.backends import get_backend
 from issues.search.models import SearchEntry
@@ -63,6 +64,19 @@ def _query_tokens(terms: list[Term]) -> list[str]:
     return list(dict.fromkeys(tokens))[:MAX_TOKENS]
 
 
+def _selective(tokens: list[str]) -> list[str]:
+    """The tokens worth asking the database for: not held by most entries.
+
+    When every token is common, all are kept and MAX_SCORED bounds the work.
+    """
+    counts, total = search_terms.frequencies(tokens)
+    ceiling = max(weights.COMMON_MIN_ENTRIES, weights.COMMON_SHARE * total)
+    rare = [t for t in tokens if 0 < counts.get(t, 0) <= ceiling]
+    if rare:
+        return rare
+    return sorted((t for t in tokens if counts.get(t, 0)), key=counts.get)[:8] or tokens
+
+
 def _restriction(entries) -> tuple[str, tuple] | None:
     if entries is None:
         return None
@@ -98,10 +112,11 @@ def search(
             code_entries[entry.pk] = entry
 
     candidates = get_backend().search(
-        _query_tokens(terms),
+        _selective(_query_tokens(terms)),
         public_only=not can_read_internal(user),
         restrict=_restriction(entries),
         limit=weights.CANDIDATES,
+        max_scored=weights.MAX_SCORED,
     )
     db_scores = dict(candidates)
     loaded = {e.pk: e for e in base.filter(pk__in=db_scores)} | code_entries

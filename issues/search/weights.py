@@ -13,6 +13,12 @@ PG_CLASS_WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.6, "A": 1.0}
 
 # How many entries the database hands to the re-rank.
 CANDIDATES = 60
+# Tokens held by more entries than this are left out of the database query (the
+# re-rank still uses them): max(COMMON_MIN_ENTRIES, COMMON_SHARE × all entries).
+COMMON_MIN_ENTRIES = 1000
+COMMON_SHARE = 0.02
+# The database scores at most this many matching entries per query.
+MAX_SCORED = 4000
 # A candidate must contain at least this share of the query's terms (OR, not AND:
 # callers add words no entry has, but an entry matching one word of ten is noise).
 # Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and

@@ -31,5 +31,6 @@ class SearchBackend:
         public_only: bool,
         restrict: tuple[str, tuple] | None = None,
         limit: int,
+        max_scored: int = 5000,
     ) -> list[tuple[int, float]]:
         raise NotImplementedError

@@ -44,7 +44,7 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {TABLE} SET document = NULL")  # noqa: S608 - identifiers are constants; values are bound
 
-    def search(self, tokens, *, public_only, restrict=None, limit):
+    def search(self, tokens, *, public_only, restrict=None, limit, max_scored=5000):
         if not tokens:
             return []
         query = " || ".join(["plainto_tsquery('simple', %s)"] * len(tokens))
@@ -54,11 +54,13 @@ class PostgresBackend(SearchBackend):
         if restrict:
             where.append(f"e.id IN ({restrict[0]})")
             params += list(restrict[1])
+        # ts_rank runs on at most max_scored matching rows: the bound on work.
         sql = (
-            f"WITH q AS (SELECT {query} AS query) "  # noqa: S608 - identifiers are constants; values are bound
-            f"SELECT e.id, ts_rank('{_RANK_WEIGHTS}', e.document, q.query) AS score "
-            f"FROM {TABLE} e, q WHERE {' AND '.join(where)} ORDER BY score DESC LIMIT %s"
+            f"WITH q AS (SELECT {query} AS query) "  # noqa: S608 - constants
+            f"SELECT m.id, ts_rank('{_RANK_WEIGHTS}', m.document, q.query) AS score "
+            f"FROM (SELECT e.id, e.document FROM {TABLE} e, q "
+            f"WHERE {' AND '.join(where)} LIMIT %s) m, q ORDER BY score DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
+            cursor.execute(sql, [*params, max_scored, limit])
             return [(pk, float(score)) for pk, score in cursor.fetchall()]

@@ -56,7 +56,7 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - identifiers are constants; values are bound
 
-    def search(self, tokens, *, public_only, restrict=None, limit):
+    def search(self, tokens, *, public_only, restrict=None, limit, max_scored=5000):
         if not tokens:
             return []
         match = " OR ".join(quote(token) for token in tokens)
@@ -67,11 +67,12 @@ class SQLiteFTS5Backend(SearchBackend):
         if restrict:
             where.append(f"rowid IN ({restrict[0]})")
             params += list(restrict[1])
+        # bm25 is computed for at most max_scored matching rows: the bound on work.
         sql = (
-            f"SELECT rowid, bm25({TABLE}, {weights}) AS rank FROM {TABLE} "  # noqa: S608 - identifiers are constants; values are bound
-            f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT %s"
+            f"SELECT rowid, rank FROM (SELECT rowid, bm25({TABLE}, {weights}) AS rank "  # noqa: S608 - constants
+            f"FROM {TABLE} WHERE {' AND '.join(where)} LIMIT %s) ORDER BY rank LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
+            cursor.execute(sql, [*params, max_scored, limit])
             # bm25 is lower-is-better; the contract is higher-is-better.
             return [(rowid, -rank) for rowid, rank in cursor.fetchall()]
