@@ -92,6 +92,21 @@ class FixInline(VersionedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class FeedbackInline(admin.TabularInline):
+    """Readers' answers, read-only: editors see them next to the text they judge."""
+
+    model = Feedback
+    extra = 0
+    fields = ["helpful", "comment", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("reader feedback")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ErrorCodeLinkInline(admin.TabularInline):
     model = ErrorCode.issues.through
     extra = 0
@@ -180,7 +195,7 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
             },
         ),
     ]
-    inlines = [SymptomInline, CauseInline, FixInline, ErrorCodeLinkInline]
+    inlines = [SymptomInline, CauseInline, FixInline, ErrorCodeLinkInline, FeedbackInline]
     actions = ["publish_selected", "unpublish_selected", *EditorialAdminMixin.editorial_actions]
     markdown_fields = ("summary", "internal_notes")
     date_hierarchy = "updated_at"

@@ -174,3 +174,10 @@ def test_helpdesk_can_read_but_not_change_content(client, helpdesk, issue):
     response = client.get(url)
     assert response.status_code == HTTPStatus.OK
     assert client.post(url, {"title": "x"}).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_issue_change_page_shows_reader_feedback(editor_client, issue):
+    response = editor_client.get(admin_url(Issue, "change", issue.pk))
+    assert "没解决" in response.content.decode()
+    changelist = editor_client.get(admin_url(Issue, "changelist"))
+    assert "0/1" in changelist.content.decode()
