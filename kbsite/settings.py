@@ -138,8 +138,8 @@ PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system t
 PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
 PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
 
-# Search (issues.search). Query logs older than this are pruned (rebuild_search_index
-# and prune_search_logs do it; so does logging, at most once an hour per process).
+# Search (issues.search). Query logs older than this are pruned by `manage.py
+# prune_search_logs`, and by logging itself at most once an hour per process.
 SEARCH_LOG_RETENTION_DAYS = env_int("SEARCH_LOG_RETENTION_DAYS", 180)
 SEARCH_MAX_QUERY_LENGTH = 500
 

@@ -8,7 +8,7 @@ from issues.search import analytics
 from issues.search.filters import SearchEntryFilter
 from issues.search.forms import SearchForm
 from issues.search.models import SearchEntry, SearchLog
-from issues.search.query import Outcome, search
+from issues.search.query import Outcome, Result, search
 
 FACETS = ("product", "tag", "network", "type")
 
@@ -60,4 +60,41 @@ def run_search(
             source=source,
             filters="&".join(f"{k}={params[k]}" for k in FACETS if params.get(k)),
         )
+    return request
+
+
+BROWSE_LIMIT = 100
+
+
+def browse(params: QueryDict, *, user) -> SearchRequest:
+    """Facets without a query (the home page's product and tag links): list the entries."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+    from django.utils.text import Truncator
+
+    filterset = SearchEntryFilter(params, queryset=SearchEntry.objects.all())
+    request = SearchRequest(form=SearchForm(), filterset=filterset)
+    if not filterset.is_valid():
+        request.errors.append(filterset.error_message())
+        return request
+    entries = (
+        filterset.qs.visible_to(user)
+        .select_related("product")
+        .order_by("kind", "-popularity", "title")[:BROWSE_LIMIT]
+    )
+    outcome = Outcome(query="", normalized="")
+    for entry in entries:
+        summary = Truncator(entry.summary or entry.symptoms).chars(140)
+        outcome.results.append(
+            Result(
+                entry=entry,
+                score=0.0,
+                exact_code=False,
+                title_html=mark_safe(escape(entry.title)),  # noqa: S308 - escaped
+                snippet_html=mark_safe(escape(summary)),  # noqa: S308 - escaped
+                snippet=summary,
+            )
+        )
+    outcome.total = len(outcome.results)
+    request.outcome = outcome
     return request

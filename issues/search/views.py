@@ -13,7 +13,7 @@ from issues.models import Product, Tag
 from issues.search import analytics
 from issues.search.filters import SearchEntryFilter
 from issues.search.forms import SearchForm
-from issues.search.service import run_search
+from issues.search.service import FACETS, browse, run_search
 
 PER_PAGE = 20
 MAX_RESULTS = 100
@@ -22,12 +22,17 @@ MAX_RESULTS = 100
 @require_GET
 def search_page(request):
     context = {"products": Product.objects.all(), "tags": Tag.objects.all()}
-    if "q" not in request.GET:  # the empty page: a search box and ways to browse
+    browsing = "q" not in request.GET and any(request.GET.get(name) for name in FACETS)
+    if "q" not in request.GET and not browsing:  # the empty page: a box and ways to browse
         context.update(form=SearchForm(), filter=SearchEntryFilter())
         return render(request, "search/results.html", context)
-    searched = run_search(
-        request.GET, user=request.user, limit=MAX_RESULTS, closest_when_empty=True
-    )
+    if browsing:  # product and tag links: every entry under the facet, no query
+        searched = browse(request.GET, user=request.user)
+    else:
+        searched = run_search(
+            request.GET, user=request.user, limit=MAX_RESULTS, closest_when_empty=True
+        )
+    context["browsing"] = browsing
     context.update(searched=searched, form=searched.form, filter=searched.filterset)
     if searched.outcome:
         page = Paginator(searched.outcome.results, PER_PAGE).get_page(request.GET.get("page"))

@@ -79,3 +79,17 @@ def test_click_beacon_needs_csrf():
     client = Client(enforce_csrf_checks=True)
     response = client.post("/search/click/", {"log": 1, "url": "/"})
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_facet_links_without_a_query_browse_the_entries(client, shipped_content):
+    response = client.get("/search/", {"product": "meeting-sdk"})
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "/issues/sdk-login-network-troubleshooting/" in html
+    assert "/codes/meeting-sdk/-1019/" in html
+    assert "/issues/im-server-connecting/" not in html
+    assert SearchLog.objects.count() == 0  # browsing is not a search
+    html = client.get("/search/", {"tag": "ios"}).content.decode()
+    assert "/issues/ios-untrusted-enterprise-developer/" in html
+    assert "/issues/client-splash-screen-setup/" not in html
+    assert client.get("/search/", {"tag": "nope"}).status_code == HTTPStatus.BAD_REQUEST
