@@ -1,0 +1,58 @@
+"""The vendor's backend honours the contract: ids with higher-is-better scores, quoting."""
+
+import pytest
+from django.db import connection
+
+from issues.search.backends import get_backend
+from issues.search.models import SearchEntry, SearchTerm
+
+pytestmark = pytest.mark.django_db
+
+
+def test_backend_matches_vendor():
+    name = type(get_backend()).__name__
+    assert (
+        name == {"sqlite": "SQLiteFTS5Backend", "postgresql": "PostgresBackend"}[connection.vendor]
+    )
+
+
+def test_scores_are_best_first_and_title_outweighs_body(make_issue):
+    from issues.models import Fix
+
+    in_body = make_issue("in-body", "别的标题")
+    Fix.objects.create(issue=in_body, body="网关超时")
+    in_title = make_issue("in-title", "网关超时")
+    results = get_backend().search(["网关"], public_only=True, limit=10)
+    ids = [pk for pk, _ in results]
+    assert ids == [in_title.search_entry.pk, in_body.search_entry.pk]
+    assert results[0][1] > results[1][1]
+
+
+def test_public_only_and_restriction(make_issue):
+    public = make_issue("pub", "网关超时 公开")
+    internal = make_issue("int", "网关超时 内部", visibility="internal")
+    backend = get_backend()
+    assert [pk for pk, _ in backend.search(["网关"], public_only=True, limit=10)] == [
+        public.search_entry.pk
+    ]
+    both = {pk for pk, _ in backend.search(["网关"], public_only=False, limit=10)}
+    assert both == {public.search_entry.pk, internal.search_entry.pk}
+    only = SearchEntry.objects.filter(issue=internal).values("pk").query.sql_with_params()
+    restricted = backend.search(["网关"], public_only=False, restrict=only, limit=10)
+    assert [pk for pk, _ in restricted] == [internal.search_entry.pk]
+
+
+def test_operator_characters_are_plain_tokens(make_issue):
+    make_issue("ops", "普通条目")
+    for token in ['"', "*", "OR", "NEAR", "'", "&", "|", "!", ":*", "title:x", "\\"]:
+        assert get_backend().search([token], public_only=False, limit=5) == []
+
+
+def test_document_frequencies_follow_saves_and_deletes(make_issue):
+    first = make_issue("df-1", "网关超时")
+    make_issue("df-2", "网关重启")
+    counts = dict(SearchTerm.objects.values_list("token", "entries"))
+    assert counts["网关"] == 2 and counts["超时"] == 1 and counts[SearchTerm.TOTAL] == 2
+    first.delete()
+    counts = dict(SearchTerm.objects.values_list("token", "entries"))
+    assert counts["网关"] == 1 and counts["超时"] == 0 and counts[SearchTerm.TOTAL] == 1
