@@ -29,7 +29,27 @@ def markdown_textarea_attrs() -> dict:
     return {"data-markdown-preview": reverse("admin:issues_markdown_preview"), "rows": 6}
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
+class RendersVersionSeen:
+    """Every form that edits an existing row must send back the version it loaded.
+
+    Admins and inlines that list their fields explicitly would otherwise leave the
+    hidden ``version_seen`` field out of the page, and every save would look stale.
+    """
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        listed = {
+            name
+            for _, options in fieldsets
+            for entry in options["fields"]
+            for name in (entry if isinstance(entry, list | tuple) else [entry])
+        }
+        if "version_seen" in listed:
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["version_seen"]})]
+
+
+class VersionedAdmin(RendersVersionSeen, SimpleHistoryAdmin):
     """History (who, when, what changed, restore) plus refusal of stale edits."""
 
     form = VersionedModelForm
@@ -62,7 +82,7 @@ class MarkdownFieldsMixin:
         return formfield
 
 
-class VersionedInline(MarkdownFieldsMixin, admin.StackedInline):
+class VersionedInline(RendersVersionSeen, MarkdownFieldsMixin, admin.StackedInline):
     form = VersionedModelForm
     extra = 0
     ordering = ["position", "pk"]

@@ -1,4 +1,29 @@
-"""Build the POST body the admin change form would send, from its rendered GET."""
+"""Build the POST body the admin change form would send, from its rendered GET.
+
+Values come from the form objects in the template context, but only the fields the
+page actually renders are kept, as a browser would send them: a field missing from
+the HTML is missing from the POST.
+"""
+
+from html.parser import HTMLParser
+
+
+class _FieldNames(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.names = set()
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"input", "textarea", "select"}:
+            name = dict(attrs).get("name")
+            if name:
+                self.names.add(name)
+
+
+def rendered_field_names(html: str) -> set[str]:
+    parser = _FieldNames()
+    parser.feed(html)
+    return parser.names
 
 
 def _form_values(form):
@@ -33,4 +58,5 @@ def change_form_data(response):
             data[management.add_prefix(name)] = management.initial.get(name, 0)
         for form in formset.initial_forms:
             data.update(_form_values(form))
-    return data
+    rendered = rendered_field_names(response.content.decode())
+    return {name: value for name, value in data.items() if name in rendered}

@@ -281,12 +281,6 @@ def test_unpublishing_through_one_server_hides_the_issue_on_the_other(servers):
     assert any(ISSUE in r["url"] for r in search(first.port, query)["results"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issues/admin.py: IssueAdmin's fieldsets (and the inlines' `fields`) leave out "
-    "VersionedModelForm.version_seen, so the change form a browser submits carries no "
-    "version and every edit is refused as stale. Remove this marker once it is rendered.",
-)
 def test_editing_an_issue_through_its_change_form_on_one_server_shows_on_the_other(servers):
     first, second = servers
     marker = f"Scaleoutmarker{secrets.randbelow(10**6)}"
