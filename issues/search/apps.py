@@ -15,4 +15,6 @@ class SearchConfig(AppConfig):
         from issues.search import index
 
         index.connect_signals()
-        after_content_load(index.rebuild_after_content_load)
+        if not getattr(index.rebuild_after_content_load, "registered", False):
+            after_content_load(index.rebuild_after_content_load)
+            index.rebuild_after_content_load.registered = True

@@ -18,7 +18,7 @@ CANDIDATES = 60
 COMMON_MIN_ENTRIES = 1000
 COMMON_SHARE = 0.02
 # The database scores at most this many matching entries per query.
-MAX_SCORED = 4000
+MAX_SCORED = 1000
 # A candidate must contain at least this share of the query's terms (OR, not AND:
 # callers add words no entry has, but an entry matching one word of ten is noise).
 # Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and
