@@ -2,14 +2,28 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.http import Http404
 
 from issues.codes import normalize_code
 from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
 
 HOME_LIST_LENGTH = 8
+# Larger than any version a row will reach, so (id, version) pairs of links do not collide.
+LINK_ID_WEIGHT = 1_000_003
 
 
 def can_preview_unpublished(user) -> bool:
@@ -76,29 +90,88 @@ def content_changed_at(issue: Issue) -> datetime:
     return max(stamp for stamp in stamps if stamp is not None)
 
 
-def issue_for_page(*, slug: str, user) -> Issue:
-    """The issue with everything its page shows, or Http404 if this user may not read it."""
+def _link_fingerprint(through, *, issue_field: str, target_field: str):
+    """A subquery: one number that changes when a link is added or removed or its target is edited.
+
+    Linking an older code or related issue leaves every "latest" timestamp as it was,
+    so cached page content is also keyed on this: the sum over the linked rows of
+    (id, version) folded into one integer. Versions only grow, so an edit of a linked
+    row changes it too.
+    """
+    rows = (
+        through.objects.filter(**{issue_field: OuterRef("pk")})
+        .order_by()
+        .values(issue_field)
+        .annotate(
+            fingerprint=Sum(
+                F(f"{target_field}_id") * LINK_ID_WEIGHT + F(f"{target_field}__version")
+            )
+        )
+        .values("fingerprint")
+    )
+    return Subquery(rows)
+
+
+def with_links_fingerprint(queryset: QuerySet[Issue]) -> QuerySet[Issue]:
+    """Annotate the tags, error codes and related issues the page lists (see _link_fingerprint)."""
+    return queryset.annotate(
+        tags_fingerprint=_link_fingerprint(
+            Issue.tags.through, issue_field="issue_id", target_field="tag"
+        ),
+        codes_fingerprint=_link_fingerprint(
+            ErrorCode.issues.through, issue_field="issue_id", target_field="errorcode"
+        ),
+        related_fingerprint=_link_fingerprint(
+            Issue.related.through, issue_field="from_issue_id", target_field="to_issue"
+        ),
+    )
+
+
+@cache
+def _issues_with_change_markers() -> QuerySet[Issue]:
+    """Issues with their product and change markers; built once per process, never evaluated.
+
+    Building the eight subqueries with the ORM costs several times more than running
+    them, on every request; the page clones this instead (a clone leaves it untouched).
+    """
+    return with_links_fingerprint(with_content_changed_at(Issue.objects.select_related("product")))
+
+
+def issue_page_head(*, slug: str, user) -> Issue:
+    """The issue row with its product and change markers, in one query; Http404 if unreadable.
+
+    Enough to decide whether cached page content is still current
+    (issues.page_cache); the parts come from issue_page_parts only when it is not.
+    """
+    queryset = _issues_with_change_markers() & readable_issues(user)
+    try:
+        return queryset.get(slug=slug)
+    except Issue.DoesNotExist:
+        raise Http404("No such issue.") from None
+
+
+def issue_page_parts(issue: Issue, *, user) -> Issue:
+    """Fetch what the page lists under the issue (tags, symptoms, causes, fixes, codes, related)."""
     visible_related = (
         readable_issues(user)
         .select_related("product")
         .only("slug", "title", "summary", "status", "visibility", "product__name", "product__slug")
     )
-    queryset = with_content_changed_at(
-        readable_issues(user)
-        .select_related("product")
-        .prefetch_related(
-            "tags",
-            "symptoms",
-            "causes",
-            "fixes",
-            Prefetch("error_codes", queryset=ErrorCode.objects.select_related("product")),
-            Prefetch("related", queryset=visible_related),
-        )
+    prefetch_related_objects(
+        [issue],
+        "tags",
+        "symptoms",
+        "causes",
+        "fixes",
+        Prefetch("error_codes", queryset=ErrorCode.objects.select_related("product")),
+        Prefetch("related", queryset=visible_related),
     )
-    try:
-        return queryset.get(slug=slug)
-    except Issue.DoesNotExist:
-        raise Http404("No such issue.") from None
+    return issue
+
+
+def issue_for_page(*, slug: str, user) -> Issue:
+    """The issue with everything its page shows, or Http404 if this user may not read it."""
+    return issue_page_parts(issue_page_head(slug=slug, user=user), user=user)
 
 
 @dataclass

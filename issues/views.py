@@ -11,6 +11,7 @@ from issues import selectors, services
 from issues.conditional import add_validators, not_modified
 from issues.feedback import FeedbackForm
 from issues.models import ErrorCode, Issue, can_read_internal
+from issues.page_cache import issue_content
 
 # What the network-related flag means for the reader, shown next to it on a code page.
 RELATION_EXPLANATIONS = {
@@ -57,7 +58,7 @@ def home(request):
 
 @require_GET
 def issue_detail(request, slug):
-    issue = selectors.issue_for_page(slug=slug, user=request.user)
+    issue = selectors.issue_page_head(slug=slug, user=request.user)
     changed_at = selectors.content_changed_at(issue)
     services.issue_record_view(issue=issue)
     issue.view_count += 1  # the page shows the count including this view
@@ -65,7 +66,8 @@ def issue_detail(request, slug):
         return response
     context = {
         "issue": issue,
-        "outline": selectors.issue_outline(issue),
+        # Rendered once per edit and shared; the per-reader parts are in the page template.
+        "content": issue_content(issue, user=request.user),
         "show_internal": can_read_internal(request.user),
         "feedback_form": FeedbackForm(),
         "feedback_sent": request.GET.get("feedback") == "thanks",

@@ -1,0 +1,131 @@
+"""The issue page's expensive part, rendered once and shared by every reader who sees the same.
+
+Rendering an issue costs its parts' queries, Markdown + nh3 for every cause and
+fix, and the templates; all of it is identical for every reader of one audience
+in one language. It is stored in Django's default cache (shared Redis in
+production) under a key made of everything it depends on, so an edit is visible
+on the very next request without any invalidation step:
+
+- the issue's pk, version and the change time the Last-Modified header uses
+  (selectors.content_changed_at: the issue, its symptoms, causes and fixes, its
+  codes and related issues), plus fingerprints of its links (tags, codes,
+  related issues) that change when a link is added or removed or a linked row
+  is edited, and its product's version;
+- the language and time zone (translated headings, localized dates);
+- the audience (which related issues the reader may see);
+- a digest of the templates and of the Markdown sanitizer, so a deploy that
+  changes either never serves HTML made by the old code.
+
+The fragments are rendered without the request: no CSRF token, user or other
+per-reader data can end up in them. Internal notes, staff links, preview
+banners, the view count and the feedback form stay in the page template.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from django.core.cache import cache as default_cache
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from issues import markdown, selectors
+from issues.models import Issue, can_read_internal
+
+logger = logging.getLogger(__name__)
+
+# Fragments are keyed on what they show, so they never need deleting; the
+# timeout only bounds how long superseded ones occupy the cache.
+FRAGMENT_TIMEOUT = 24 * 60 * 60
+KEY_PREFIX = "issue-page"
+
+MAIN_TEMPLATE = "issues/_issue_main.html"
+RELATED_TEMPLATE = "issues/_issue_related.html"
+# Every template the fragments are made of (the two above and what they include).
+FRAGMENT_TEMPLATES = (
+    MAIN_TEMPLATE,
+    RELATED_TEMPLATE,
+    "issues/_steps.html",
+    "issues/_code_table.html",
+    "issues/_issue_list.html",
+)
+
+
+@dataclass(frozen=True)
+class IssueContent:
+    main: SafeString  # header, symptoms, causes and fixes, error codes
+    related: SafeString  # the related issues this audience may open
+
+
+def audience(user) -> str:
+    """Readers who see the same related issues (see selectors.readable_issues)."""
+    if selectors.can_preview_unpublished(user):
+        return "preview"
+    if can_read_internal(user):
+        return "internal"
+    return "public"
+
+
+@cache
+def code_digest() -> str:
+    """Changes whenever the code that produces the fragments does (once per process)."""
+    digest = hashlib.sha256()
+    for name in FRAGMENT_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    digest.update(Path(markdown.__file__).read_bytes())
+    for distribution in ("Markdown", "nh3", "Django"):
+        digest.update(metadata.version(distribution).encode())
+    return digest.hexdigest()[:16]
+
+
+def fragment_key(issue: Issue, *, user) -> str:
+    """The cache key for ``issue`` (from selectors.issue_page_head) as this reader sees it."""
+    parts = (
+        code_digest(),
+        issue.pk,
+        issue.version,
+        selectors.content_changed_at(issue).isoformat(),
+        issue.tags_fingerprint,
+        issue.codes_fingerprint,
+        issue.related_fingerprint,
+        issue.product.version,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        audience(user),
+    )
+    hashed = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"{KEY_PREFIX}:{issue.pk}:{hashed}"
+
+
+def _render(issue: Issue, *, user) -> dict[str, str]:
+    selectors.issue_page_parts(issue, user=user)
+    context = {"issue": issue, "outline": selectors.issue_outline(issue)}
+    return {
+        "main": render_to_string(MAIN_TEMPLATE, context),
+        "related": render_to_string(RELATED_TEMPLATE, context),
+    }
+
+
+def issue_content(issue: Issue, *, user) -> IssueContent:
+    """The shared part of the issue page, from the cache when it is current."""
+    key = fragment_key(issue, user=user)
+    try:
+        fragments = default_cache.get(key)
+    except Exception:  # a cache outage slows the page down, it must not break it
+        logger.warning("issue page cache unavailable; rendering without it", exc_info=True)
+        fragments = None
+    if fragments is None:
+        fragments = _render(issue, user=user)
+        try:
+            default_cache.set(key, fragments, FRAGMENT_TIMEOUT)
+        except Exception:
+            logger.warning("issue page cache unavailable; not storing", exc_info=True)
+    # Rendered by our own templates from sanitized Markdown, escaped like any page.
+    return IssueContent(
+        main=mark_safe(fragments["main"]),  # noqa: S308
+        related=mark_safe(fragments["related"]),  # noqa: S308
+    )
