@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class IssuesConfig(AppConfig):
     name = "issues"
     verbose_name = _("Knowledge base")
+
+    def ready(self):
+        from issues.groups import restore_staff_groups
+
+        post_migrate.connect(restore_staff_groups, sender=self, dispatch_uid="kb-staff-groups")

@@ -116,3 +116,26 @@ def test_healthz_reports_database_and_version(client):
     body = response.json()
     assert body["database"] is True
     assert body["version"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_groups_come_back_after_a_flush():
+    call_command("flush", "--noinput", verbosity=0)
+    editors = Group.objects.get(name="Editors")
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert {"change_issue", "view_internal", "run_probes"} <= codenames
+    helpdesk = set(
+        Group.objects.get(name="Helpdesk").permissions.values_list("codename", flat=True)
+    )
+    assert {"view_issue", "view_internal", "run_probes"} <= helpdesk
+    assert "change_issue" not in helpdesk
+
+
+@pytest.mark.django_db
+def test_an_edited_group_is_left_alone_by_migrate():
+    from issues.groups import ensure_staff_groups
+
+    helpdesk = Group.objects.get(name="Helpdesk")
+    helpdesk.permissions.clear()
+    assert ensure_staff_groups() == []
+    assert helpdesk.permissions.count() == 0
