@@ -19,18 +19,27 @@ on the very next request without any invalidation step:
 The fragments are rendered without the request: no CSRF token, user or other
 per-reader data can end up in them. Internal notes, staff links, preview
 banners, the view count and the feedback form stay in the page template.
+
+Anonymous readers of a public entry (the bulk of the traffic) all get the same
+page except for the view count and their CSRF token, so for them the whole page
+is cached too, rendered with two unguessable placeholders ("holes") that are
+filled per request; the cached HTML never holds a token.
 """
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from django.core.cache import cache as default_cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
 from issues import markdown, selectors
@@ -101,6 +110,21 @@ def fragment_key(issue: Issue, *, user) -> str:
     return f"{KEY_PREFIX}:{issue.pk}:{hashed}"
 
 
+def _cache_get(key: str):
+    try:
+        return default_cache.get(key)
+    except Exception:  # a cache outage slows the page down, it must not break it
+        logger.warning("issue page cache unavailable; rendering without it", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        default_cache.set(key, value, FRAGMENT_TIMEOUT)
+    except Exception:
+        logger.warning("issue page cache unavailable; not storing", exc_info=True)
+
+
 def _render(issue: Issue, *, user) -> dict[str, str]:
     selectors.issue_page_parts(issue, user=user)
     context = {"issue": issue, "outline": selectors.issue_outline(issue)}
@@ -113,19 +137,59 @@ def _render(issue: Issue, *, user) -> dict[str, str]:
 def issue_content(issue: Issue, *, user) -> IssueContent:
     """The shared part of the issue page, from the cache when it is current."""
     key = fragment_key(issue, user=user)
-    try:
-        fragments = default_cache.get(key)
-    except Exception:  # a cache outage slows the page down, it must not break it
-        logger.warning("issue page cache unavailable; rendering without it", exc_info=True)
-        fragments = None
+    fragments = _cache_get(key)
     if fragments is None:
         fragments = _render(issue, user=user)
-        try:
-            default_cache.set(key, fragments, FRAGMENT_TIMEOUT)
-        except Exception:
-            logger.warning("issue page cache unavailable; not storing", exc_info=True)
+        _cache_set(key, fragments)
     # Rendered by our own templates from sanitized Markdown, escaped like any page.
     return IssueContent(
         main=mark_safe(fragments["main"]),  # noqa: S308
         related=mark_safe(fragments["related"]),  # noqa: S308
+    )
+
+
+@dataclass(frozen=True)
+class Holes:
+    """Placeholders for the per-request parts of a cached anonymous page."""
+
+    csrf_token: str
+    view_count: str
+
+
+@cache
+def holes() -> Holes:
+    # Derived from SECRET_KEY: the same in every worker sharing the cache, and no
+    # editor can guess one and plant it in an entry's text.
+    secret = salted_hmac("issues.page_cache.holes", "v1").hexdigest()[:24]
+    return Holes(csrf_token=f"csrf-{secret}", view_count=f"views-{secret}")
+
+
+def shares_whole_page(request, issue: Issue) -> bool:
+    """Whether this reader gets the page everyone else gets (anonymous, public entry, no query)."""
+    return not request.user.is_authenticated and issue.is_public and not request.GET
+
+
+def anonymous_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> str:
+    """The whole page for an anonymous reader, from the cache when it is current.
+
+    ``render`` renders the page with the holes in place of the CSRF token and view
+    count; they are filled here for this request.
+    """
+    key = ":".join(
+        (
+            fragment_key(issue, user=request.user),
+            "page",
+            request.scheme,
+            request.get_host(),  # the canonical link is absolute
+            request.path,
+        )
+    )
+    page = _cache_get(key)
+    if page is None:
+        page = render(holes())
+        _cache_set(key, page)
+    placeholders = holes()
+    # get_token also makes the CSRF middleware send the cookie this token belongs to.
+    return page.replace(placeholders.csrf_token, get_token(request)).replace(
+        placeholders.view_count, str(localize(issue.view_count))
     )

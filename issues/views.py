@@ -2,16 +2,17 @@
 
 from http import HTTPStatus
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from issues import selectors, services
+from issues import page_cache, selectors, services
 from issues.conditional import add_validators, not_modified
 from issues.feedback import FeedbackForm
 from issues.models import ErrorCode, Issue, can_read_internal
-from issues.page_cache import issue_content
 
 # What the network-related flag means for the reader, shown next to it on a code page.
 RELATION_EXPLANATIONS = {
@@ -64,22 +65,46 @@ def issue_detail(request, slug):
     issue.view_count += 1  # the page shows the count including this view
     if issue.is_public and (response := not_modified(request, last_modified=changed_at)):
         return response
-    context = {
-        "issue": issue,
-        # Rendered once per edit and shared; the per-reader parts are in the page template.
-        "content": issue_content(issue, user=request.user),
-        "show_internal": can_read_internal(request.user),
-        "feedback_form": FeedbackForm(),
-        "feedback_sent": request.GET.get("feedback") == "thanks",
-        "canonical_url": absolute(request, issue.get_absolute_url()),
-    }
-    response = render(request, "issues/issue_detail.html", context)
+    if page_cache.shares_whole_page(request, issue):
+        # Most readers: the same page for everyone, cached whole with per-reader holes.
+        response = HttpResponse(
+            page_cache.anonymous_page(
+                request,
+                issue,
+                render=lambda holes: render_to_string(
+                    "issues/issue_detail.html",
+                    issue_page_context(
+                        request,
+                        issue,
+                        csrf_token=holes.csrf_token,
+                        view_count=holes.view_count,
+                    ),
+                    request=request,
+                ),
+            )
+        )
+    else:
+        response = render(request, "issues/issue_detail.html", issue_page_context(request, issue))
     if not issue.is_public:
         # Previews and internal entries stay out of search engines and shared caches.
         response.headers["X-Robots-Tag"] = "noindex"
         response.headers["Cache-Control"] = "private, no-cache"
         return response
     return add_validators(response, request, last_modified=changed_at)
+
+
+def issue_page_context(request, issue, **overrides) -> dict:
+    return {
+        "issue": issue,
+        # Rendered once per edit and shared; the per-reader parts are in the page template.
+        "content": page_cache.issue_content(issue, user=request.user),
+        "show_internal": can_read_internal(request.user),
+        "feedback_form": FeedbackForm(),
+        "feedback_sent": request.GET.get("feedback") == "thanks",
+        "canonical_url": absolute(request, issue.get_absolute_url()),
+        "view_count": issue.view_count,
+        **overrides,
+    }
 
 
 @require_POST

@@ -239,3 +239,31 @@ def test_languages_get_their_own_content(client, issue):
     # And again from the cache, each in its own language.
     assert "你看到的现象" in page(client, issue, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "What you see" in page(client, issue, HTTP_ACCEPT_LANGUAGE="en")
+
+
+# --- The whole anonymous page ------------------------------------------------------
+
+
+def test_anonymous_page_fills_its_holes(client, issue):
+    page(client, issue)
+    html = page(client, issue)  # from the cache
+    holes = page_cache.holes()
+    assert holes.csrf_token not in html and holes.view_count not in html
+    assert 'name="csrfmiddlewaretoken" value="' in html
+    assert client.cookies.get("csrftoken")  # the token's cookie is sent with a cached page too
+
+
+def test_cached_anonymous_page_holds_no_csrf_token(client, issue):
+    with mock.patch.object(page_cache, "_cache_set", wraps=page_cache._cache_set) as stored:
+        html = page(client, issue)
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    cached_values = [call.args[1] for call in stored.call_args_list]
+    assert any(isinstance(value, str) for value in cached_values)  # the whole page was stored
+    assert all(token not in str(value) for value in cached_values)
+
+
+def test_feedback_thanks_is_not_served_from_the_shared_page(client, issue):
+    page(client, issue)
+    thanks = page(client, issue, QUERY_STRING="feedback=thanks")
+    assert "Thank you" in thanks or "谢谢" in thanks
+    assert "谢谢" not in page(client, issue) and "Thank you" not in page(client, issue)

@@ -1,0 +1,89 @@
+"""Issue page benchmark, in process: time and queries per request, cached and not.
+
+    .venv/bin/python bench/issue_page_bench.py [--requests 200]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite \
+        .venv/bin/python bench/issue_page_bench.py
+
+Runs with DEBUG off (cached template loader, as served) in a throwaway test
+database beside the one DATABASE_URL names, loaded with the shipped content.
+Prints, for the shipped issue pages and /robots.txt: the mean time per request
+through the whole middleware stack (test client, no network) and the queries
+per request, for an anonymous reader with the page cache cold (cleared before
+every request) and warm, and for a signed-in Helpdesk reader (content fragments
+cached, page rendered per reader).
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbsite.settings")
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "issue-page-bench-only-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per measurement")
+    args = parser.parse_args()
+    django.setup()
+
+    from django.contrib.auth.models import Group, User
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from issues.models import Issue
+
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("load_shipped_content", verbosity=0)
+        paths = [issue.get_absolute_url() for issue in Issue.objects.visible_to(None)]
+        helpdesk = User.objects.create_user("bench-helpdesk")
+        helpdesk.groups.add(Group.objects.get(name="Helpdesk"))
+
+        def measure(client: Client, urls: list[str], *, cold: bool) -> tuple[float, float]:
+            for url in urls:  # warm up: templates, translations, connections
+                client.get(url)
+            elapsed = 0.0
+            queries = 0
+            for index in range(args.requests):
+                if cold:
+                    cache.clear()
+                url = urls[index % len(urls)]
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+                    elapsed += time.perf_counter() - started
+                assert response.status_code == 200, (url, response.status_code)
+                queries += len(captured)
+            return elapsed / args.requests * 1000, queries / args.requests
+
+        signed_in = Client()
+        signed_in.force_login(helpdesk)
+        rows = [
+            ("issue page, anonymous, cache cold", measure(Client(), paths, cold=True)),
+            ("issue page, anonymous, cache warm", measure(Client(), paths, cold=False)),
+            ("issue page, Helpdesk, cache warm", measure(signed_in, paths, cold=False)),
+            ("/robots.txt", measure(Client(), ["/robots.txt"], cold=False)),
+        ]
+        print(f"{connection.vendor}, {len(paths)} issue pages, {args.requests} requests each")
+        print(f"{'':36s} {'ms/request':>10s} {'queries':>8s}")
+        for label, (ms, queries) in rows:
+            print(f"{label:36s} {ms:10.2f} {queries:8.1f}")
+        print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
