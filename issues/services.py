@@ -1,9 +1,8 @@
 """Writes with side effects. Keyword-only arguments, one job each."""
 
 from django.conf import settings
-from django.db.models import F
 
-from issues import ratelimit
+from issues import ratelimit, view_counts
 from issues.models import Feedback, Issue
 
 # Answers one client may send per window; override with KB_FEEDBACK_RATE = (count, seconds).
@@ -30,10 +29,11 @@ def feedback_submit(*, issue: Issue, helpful: bool, comment: str = "", client: s
     return Feedback.objects.create(issue=issue, helpful=helpful, comment=comment.strip())
 
 
-def issue_record_view(*, issue: Issue) -> None:
-    """Count one page view.
+def issue_record_view(*, issue: Issue) -> int:
+    """Count one page view; return how many views to add to ``issue.view_count`` for display.
 
-    A single UPDATE with F(): concurrent readers never lose a count, and the row's
-    version and updated_at stay untouched, so an editor's open form does not go stale.
+    Views are batched in the cache and written with one F() update now and then
+    (issues/view_counts.py): the row's version and updated_at stay untouched, so an
+    editor's open form does not go stale, and readers no longer write per request.
     """
-    Issue.objects.filter(pk=issue.pk).update(view_count=F("view_count") + 1)
+    return view_counts.record(issue.pk)

@@ -61,8 +61,8 @@ def home(request):
 def issue_detail(request, slug):
     issue = selectors.issue_page_head(slug=slug, user=request.user)
     changed_at = selectors.content_changed_at(issue)
-    services.issue_record_view(issue=issue)
-    issue.view_count += 1  # the page shows the count including this view
+    # The page shows the stored count plus the views not yet written, this one included.
+    issue.view_count += services.issue_record_view(issue=issue)
     if issue.is_public and (response := not_modified(request, last_modified=changed_at)):
         return response
     if page_cache.shares_whole_page(request, issue):

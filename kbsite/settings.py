@@ -148,6 +148,11 @@ SEARCH_MAX_QUERY_LENGTH = 500
 # capped so a stray huge file cannot exhaust a worker.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 180)
 KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+# Page views are counted in the cache and written to the database in batches
+# (issues/view_counts.py): after this many views of an issue, or on the first
+# view once the oldest pending one is this many seconds old.
+KB_VIEW_FLUSH_EVERY = env_int("KB_VIEW_FLUSH_EVERY", 20)
+KB_VIEW_FLUSH_SECONDS = env_int("KB_VIEW_FLUSH_SECONDS", 60)
 
 # --- Production: HTTPS, cookies and security headers ------------------------
 # HTTPS redirect and HSTS are opt-in: they are right only once TLS works end to

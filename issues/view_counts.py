@@ -1,0 +1,149 @@
+"""Issue view counts, batched in the cache and written to the database now and then.
+
+A committed ``UPDATE issues_issue SET view_count = view_count + 1`` per page view
+made every read of a popular page a write: a row lock, a WAL flush and a commit
+on the hottest row of the site. Instead each view increments a per-issue counter
+in Django's default cache (atomic ``incr``: Redis in production, process memory
+otherwise), and the pending views are added to the row in one ``F()`` update
+when there are ``KB_VIEW_FLUSH_EVERY`` of them or the oldest is
+``KB_VIEW_FLUSH_SECONDS`` old (checked on the next view), or when
+``manage.py flush_view_counts`` runs (for issues nobody opens any more).
+
+What can be lost, on purpose: the pending views of a cache that goes away
+(a Redis restart without persistence, or, with the process-memory cache, a
+worker that is killed or recycled), so at most ``KB_VIEW_FLUSH_EVERY`` - 1 views
+per issue per cache. A view count is a popularity signal, not an account; that
+is the price of taking the write off the read path. Nothing is lost on the
+normal path: a flush subtracts exactly what it writes, and views that arrive
+meanwhile stay pending.
+
+The row is only ever changed with ``QuerySet.update``, never ``save()``: the
+issue's version and updated_at (optimistic locking, issues/versioning.py) stay
+as they are, so counting views never makes an editor's open form stale.
+
+If the cache is down, the view is written straight to the database as before.
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+
+from issues.models import Issue
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "issue-views"
+# Long enough for any flush (one UPDATE); short enough that a flusher that
+# died holding it only delays the next flush a little.
+FLUSH_LOCK_SECONDS = 30
+
+
+def pending_key(issue_pk: int) -> str:
+    return f"{KEY_PREFIX}:{issue_pk}:pending"
+
+
+def since_key(issue_pk: int) -> str:
+    """When the oldest pending view (roughly) arrived, as a Unix time."""
+    return f"{KEY_PREFIX}:{issue_pk}:since"
+
+
+def lock_key(issue_pk: int) -> str:
+    return f"{KEY_PREFIX}:{issue_pk}:flushing"
+
+
+def _write(issue_pk: int, views: int) -> None:
+    # update(), never save(): see the module docstring.
+    Issue.objects.filter(pk=issue_pk).update(view_count=F("view_count") + views)
+
+
+def _increment(issue_pk: int) -> int:
+    """Add one pending view; return how many are pending now (this one included)."""
+    key = pending_key(issue_pk)
+    try:
+        return cache.incr(key)
+    except ValueError:  # no counter yet (first view, or the cache evicted it)
+        if cache.add(key, 1, timeout=None):
+            return 1
+        return cache.incr(key)  # another request created it in between
+
+
+def _due(issue_pk: int, pending: int) -> bool:
+    if pending >= settings.KB_VIEW_FLUSH_EVERY:
+        return True
+    now = time.time()
+    since = cache.get(since_key(issue_pk))
+    if since is None:
+        # First pending view since the last flush (or its marker was lost): start the clock.
+        cache.add(since_key(issue_pk), now, timeout=None)
+        return False
+    return now - since >= settings.KB_VIEW_FLUSH_SECONDS
+
+
+def record(issue_pk: int) -> int:
+    """Count one view of the issue.
+
+    Returns how many views the page should add to the ``view_count`` it loaded
+    before this call: this view plus the others still pending (or already
+    written by this call's flush).
+    """
+    try:
+        pending = _increment(issue_pk)
+        if _due(issue_pk, pending):
+            flush(issue_pk)
+        return pending
+    except Exception:  # the cache is down: count this view the direct way
+        logger.warning("view count cache unavailable; writing the view directly", exc_info=True)
+        _write(issue_pk, 1)
+        return 1
+
+
+def flush(issue_pk: int) -> int:
+    """Write the issue's pending views to the database; return how many were written.
+
+    One flusher at a time per issue (a cache lock), so two requests that both see
+    the threshold never write the same views twice.
+    """
+    if not cache.add(lock_key(issue_pk), 1, timeout=FLUSH_LOCK_SECONDS):
+        return 0  # someone else is writing them right now
+    try:
+        views = cache.get(pending_key(issue_pk)) or 0
+        if views <= 0:
+            return 0
+        # Take exactly what is written: views counted after the get stay pending.
+        remaining = cache.decr(pending_key(issue_pk), views)
+        try:
+            _write(issue_pk, views)
+        except Exception:
+            cache.incr(pending_key(issue_pk), views)  # give them back for the next flush
+            raise
+        cache.delete(since_key(issue_pk))
+        if remaining > 0:
+            cache.add(since_key(issue_pk), time.time(), timeout=None)
+        return views
+    finally:
+        cache.delete(lock_key(issue_pk))
+
+
+def pending(issue_pks: Iterable[int]) -> dict[int, int]:
+    """Pending (not yet written) views of these issues, for those that have any."""
+    keys = {pending_key(pk): pk for pk in issue_pks}
+    found = cache.get_many(list(keys))
+    return {keys[key]: views for key, views in found.items() if views}
+
+
+def flush_all(*, batch_size: int = 500) -> int:
+    """Write every issue's pending views (``manage.py flush_view_counts``); return the total.
+
+    Only counters this process can see are written: with the process-memory cache
+    that is the caller's own memory, so schedule the command with a shared (Redis) cache.
+    """
+    written = 0
+    issue_pks = list(Issue.objects.values_list("pk", flat=True))
+    for start in range(0, len(issue_pks), batch_size):
+        for issue_pk in pending(issue_pks[start : start + batch_size]):
+            written += flush(issue_pk)
+    return written
