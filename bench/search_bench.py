@@ -1,15 +1,18 @@
 """Search benchmark: index build time and query latency against a naive icontains scan.
 
-    .venv/bin/python bench/search_bench.py --entries 100000 [--queries 300] [--json]
+    .venv/bin/python bench/search_bench.py --entries 100000 [--queries 300] [--json] [--keep]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite .venv/bin/python bench/search_bench.py
 
 Runs on the database DATABASE_URL names, in a throwaway test database beside it
 (Django's test database: "test_<name>" on PostgreSQL, a temporary file on SQLite),
-so real data is never touched. It generates realistic synthetic entries (Chinese
-symptoms with English terms, error codes with camelCase constants), indexes them
-with the real index code, then times the real search (analysis, database query,
-re-rank, snippets) over a mixed query set, and the same queries as a naive
-icontains scan. With --json the last line is one JSON object.
+so real data is never touched. With --keep that database survives the run (on
+SQLite a file named after the entry count in the temp directory) and a later run
+with the same --entries reuses it instead of generating and indexing again.
+It generates realistic synthetic entries (Chinese symptoms with English terms,
+error codes with camelCase constants), indexes them with the real index code,
+then times the real search (analysis, database query, re-rank, snippets) over a
+mixed query set, and the same queries as a naive icontains scan over the same
+text fields with the same result limit. With --json the last line is one JSON object.
 """
 
 import argparse
@@ -272,8 +275,13 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
+RESULT_LIMIT = 10
+
+
 def naive_search(query: str):
-    """The baseline: what a first version would do, icontains over the text columns."""
+    """The baseline: what a first version would do, icontains over the same text the
+    index holds (title, summary, symptoms, causes, fixes; code, constant, description,
+    callbacks, fix), for the same reader (anonymous) and the same number of results."""
     from django.db.models import Q
 
     from issues.models import ErrorCode, Issue
@@ -284,18 +292,21 @@ def naive_search(query: str):
             Q(title__icontains=query)
             | Q(summary__icontains=query)
             | Q(symptoms__text__icontains=query)
+            | Q(causes__text__icontains=query)
             | Q(fixes__body__icontains=query)
         )
-        .distinct()[:20]
+        .distinct()[:RESULT_LIMIT]
     )
     codes = list(
         ErrorCode.objects.filter(
             Q(code__icontains=query)
             | Q(constant__icontains=query)
             | Q(description__icontains=query)
-        )[:20]
+            | Q(callbacks__icontains=query)
+            | Q(fix__icontains=query)
+        )[:RESULT_LIMIT]
     )
-    return issues + codes
+    return (issues + codes)[:RESULT_LIMIT]
 
 
 def main() -> None:
@@ -304,6 +315,14 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--naive-queries", type=int, default=60)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the benchmark database and reuse it when --entries matches",
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write a pyinstrument HTML profile of the searches"
+    )
     args = parser.parse_args()
 
     django.setup()
@@ -313,49 +332,79 @@ def main() -> None:
 
     db = settings.DATABASES["default"]
     if connection.vendor == "sqlite":  # a real file, like production, not :memory:
-        handle, scratch = tempfile.mkstemp(suffix=".sqlite3")
-        os.close(handle)
+        if args.keep:
+            scratch = str(
+                Path(tempfile.gettempdir()) / f"kbsite_search_bench_{args.entries}.sqlite3"
+            )
+        else:
+            handle, scratch = tempfile.mkstemp(suffix=".sqlite3")
+            os.close(handle)
         db.setdefault("TEST", {})["NAME"] = scratch
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    elif args.keep:
+        db.setdefault("TEST", {})["NAME"] = f"test_{db['NAME']}_bench_{args.entries}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep)
     try:
+        from issues.models import ErrorCode
         from issues.search.index import rebuild
+        from issues.search.models import SearchEntry
         from issues.search.query import search
 
-        started = time.perf_counter()
-        codes = generate(args.entries)
-        generate_s = time.perf_counter() - started
+        generate_s = build_s = None
+        if args.keep and SearchEntry.objects.count() == args.entries:
+            codes = list(ErrorCode.objects.order_by("pk"))
+            print(f"reusing the kept database ({args.entries} entries)", file=sys.stderr)
+        else:
+            if args.keep:  # a half-built or different-size leftover: start again
+                connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+            started = time.perf_counter()
+            codes = generate(args.entries)
+            generate_s = time.perf_counter() - started
 
-        started = time.perf_counter()
+            started = time.perf_counter()
 
-        def progress(label, done, total):
-            print(f"\rindexing {label}: {done}/{total}", end="", file=sys.stderr)
+            def progress(label, done, total):
+                print(f"\rindexing {label}: {done}/{total}", end="", file=sys.stderr)
 
-        rebuild(progress=progress, batch_size=1000)
-        build_s = time.perf_counter() - started
-        print(file=sys.stderr)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            rebuild(progress=progress, batch_size=1000)
+            build_s = time.perf_counter() - started
+            print(file=sys.stderr)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
 
         queries = query_mix(codes, args.queries)
         user = AnonymousUser()
         search(queries[0], user=user)  # warm up: jieba and OpenCC load once per process
-        latencies = timed(lambda q: search(q, user=user, limit=10), queries)
+        if args.profile:
+            from pyinstrument import Profiler
+
+            with Profiler() as profiler:
+                latencies = timed(lambda q: search(q, user=user, limit=RESULT_LIMIT), queries)
+            Path(args.profile).write_text(profiler.output_html())
+            print(profiler.output_text(show_all=False), file=sys.stderr)
+        else:
+            latencies = timed(lambda q: search(q, user=user, limit=RESULT_LIMIT), queries)
         naive = timed(naive_search, queries[: args.naive_queries])
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keep)
 
     result = {
+        "database": connection.vendor,
         "entries": args.entries,
-        "build_s": round(build_s, 2),
+        "build_s": round(build_s, 2) if build_s is not None else None,
         "p50_ms": round(percentile(latencies, 50), 2),
         "p95_ms": round(percentile(latencies, 95), 2),
         "p99_ms": round(percentile(latencies, 99), 2),
         "naive_p95_ms": round(percentile(naive, 95), 2),
     }
     print(f"database            {connection.vendor}")
-    print(f"entries             {args.entries} (generated in {generate_s:.1f}s)")
-    print(f"index build         {result['build_s']:.2f} s")
+    print(f"load average        {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if build_s is None:
+        print(f"entries             {args.entries} (kept database reused, no build)")
+    else:
+        print(f"entries             {args.entries} (generated in {generate_s:.1f}s)")
+        print(f"index build         {build_s:.2f} s")
     print(
         f"search ({len(queries)} q)    p50 {result['p50_ms']:.2f} ms  "
         f"p95 {result['p95_ms']:.2f} ms  p99 {result['p99_ms']:.2f} ms"

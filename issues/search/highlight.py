@@ -6,6 +6,7 @@ editor wrote it. The original is escaped piece by piece before any <mark> is add
 """
 
 import re
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -15,17 +16,18 @@ from issues.search.analyzer import fold_with_offsets
 ELLIPSIS = "…"
 
 
+@lru_cache(maxsize=4096)
+def _needle_pattern(needle: str) -> re.Pattern:
+    if needle.isascii() and needle.isalpha():  # an English word starts at a word boundary
+        return re.compile(r"(?<![a-z0-9])" + re.escape(needle))
+    return re.compile(re.escape(needle))
+
+
 def _spans(text: str, needles: list[str]) -> tuple[list[tuple[int, int]], list[int]]:
     folded, offsets = fold_with_offsets(text)
     found = []
     for needle in needles:
-        if needle.isascii():
-            pattern = (
-                r"(?<![a-z0-9])" + re.escape(needle) if needle.isalpha() else re.escape(needle)
-            )
-        else:
-            pattern = re.escape(needle)
-        found += [m.span() for m in re.finditer(pattern, folded)]
+        found += [m.span() for m in _needle_pattern(needle).finditer(folded)]
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:

@@ -15,13 +15,12 @@ from django.utils.safestring import SafeString
 from issues.models import can_read_internal
 from issues.search import codes, highlight, synonyms, weights
 from issues.search import terms as search_terms
-from issues.search.analyzer import Term, analyze_query
+from issues.search.analyzer import Term, analyze_query, fold
 from issues.search.backends import get_backend
 from issues.search.models import SearchEntry
 from issues.search.ranking import Match, measure, passes, score
 
 MAX_TOKENS = 64
-TEXT_FIELDS = ("summary", "symptoms", "body")
 
 
 @dataclass
@@ -49,8 +48,6 @@ class Outcome:
 
 def normalize_query(query: str) -> str:
     """The query as logged and grouped in reports: folded, single-spaced."""
-    from issues.search.analyzer import fold
-
     return " ".join(fold(query).split())[:500]
 
 
@@ -77,11 +74,64 @@ def _selective(tokens: list[str]) -> list[str]:
     return sorted((t for t in tokens if counts.get(t, 0)), key=counts.get)[:8] or tokens
 
 
+def _every_term(core: list[Term]) -> list[list[list[str]]]:
+    """The query as "every term, by any of its tokens or synonyms", for the backend.
+
+    Entries holding every term are the best candidates there are, and asking for them
+    first is what keeps a query of common words fast on a large index. One term alone
+    gains nothing from it (nothing to intersect), so it is not asked.
+    """
+    if len(core) < 2:
+        return []
+    groups = [
+        [[token] for token in sorted(term.tokens)] + [sorted(words) for words in term.alternatives]
+        for term in core
+    ]
+    if sum(len(words) for group in groups for words in group) > MAX_TOKENS:
+        return []
+    return groups
+
+
 def _restriction(entries) -> tuple[str, tuple] | None:
     if entries is None:
         return None
     sql, params = entries.values("pk").query.sql_with_params()
     return sql, params
+
+
+# What the re-rank reads of each candidate: ids and analyzed tokens, never the text.
+_CANDIDATE_FIELDS = (
+    "pk",
+    "kind",
+    "issue_id",
+    "error_code_id",
+    "constant_key",
+    "title_tokens",
+    "symptom_tokens",
+    "code_tokens",
+    "body_tokens",
+    "meta_tokens",
+)
+_PHRASE_FIELDS = ("pk", "title", "summary", "symptoms", "body")
+
+
+@dataclass
+class _Candidate:
+    """One entry as the re-rank sees it: a plain row, no model instance."""
+
+    pk: int
+    kind: str
+    issue_id: int | None
+    error_code_id: int | None
+    constant_key: str
+    title_tokens: str
+    symptom_tokens: str
+    code_tokens: str
+    body_tokens: str
+    meta_tokens: str
+
+    def field_tokens(self) -> dict[str, set[str]]:
+        return SearchEntry.field_tokens(self)
 
 
 def search(
@@ -96,68 +146,66 @@ def search(
     synonyms.expand(folded, terms)
     outcome = Outcome(query=query, normalized=normalize_query(query), terms=terms)
     base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
-    # Original text is heavy: loaded for the few results shown, not for every candidate.
-    base = base.select_related("product").defer(*TEXT_FIELDS)
 
     code_query = codes.extract(unicodedata.normalize("NFKC", folded))
     tiers_by_code = codes.code_tiers(code_query)
-    code_entries = {}
-    if tiers_by_code or code_query.words:
-        from django.db.models import Q
-
-        for entry in base.filter(
-            Q(error_code_id__in=tiers_by_code)
-            | Q(constant_key__in=code_query.words, kind="error_code")
-        ):
-            code_entries[entry.pk] = entry
-
+    # Lone Chinese characters ("后", "再") are searched (as bigrams with their neighbours)
+    # but do not count when judging how much of the query an entry covers.
+    core = [t for t in terms if not t.is_single_character] or terms
     candidates = get_backend().search(
         _selective(_query_tokens(terms)),
+        every=_every_term(core),
         public_only=not can_read_internal(user),
         restrict=_restriction(entries),
         limit=weights.CANDIDATES,
         max_scored=weights.MAX_SCORED,
     )
     db_scores = dict(candidates)
-    loaded = {e.pk: e for e in base.filter(pk__in=db_scores)} | code_entries
+
+    # One query for the database's candidates and the entries of the codes typed.
+    from django.db.models import Q
+
+    wanted = Q(pk__in=db_scores)
+    if tiers_by_code or code_query.words:
+        wanted |= Q(error_code_id__in=tiers_by_code) | Q(
+            constant_key__in=code_query.words, kind=SearchEntry.Kind.ERROR_CODE
+        )
+    loaded = {
+        row[0]: _Candidate(*row) for row in base.filter(wanted).values_list(*_CANDIDATE_FIELDS)
+    }
 
     exact_code_ids = set(tiers_by_code) | {
-        e.error_code_id for e in code_entries.values() if e.constant_key in code_query.words
+        c.error_code_id
+        for c in loaded.values()
+        if c.kind == SearchEntry.Kind.ERROR_CODE and c.constant_key in code_query.words
     }
     explaining = _issues_explaining(exact_code_ids)
     phrase = _compact(folded)
-    # Lone Chinese characters ("后", "再") are searched (as bigrams with their neighbours)
-    # but do not count when judging how much of the query an entry covers.
-    core = [t for t in terms if not t.is_single_character] or terms
     measured = []
-    for pk, entry in loaded.items():
+    for pk, candidate in loaded.items():
         match = Match(entry_id=pk, db_score=db_scores.get(pk, 0.0))
-        if entry.error_code_id in exact_code_ids:
+        if candidate.error_code_id in exact_code_ids:
             match.code_tier = (
                 weights.EXACT_CONSTANT
-                if entry.constant_key and entry.constant_key in code_query.words
-                else tiers_by_code.get(entry.error_code_id, 0.0)
+                if candidate.constant_key and candidate.constant_key in code_query.words
+                else tiers_by_code.get(candidate.error_code_id, 0.0)
             )
-        measure(match, core, entry.field_tokens())
-        if entry.issue_id in explaining and match.terms_found:
+        measure(match, core, candidate.field_tokens())
+        if candidate.issue_id in explaining and match.terms_found:
             match.code_tier = weights.EXPLAINS_EXACT_CODE
         measured.append(match)
-
-    # A verbatim phrase implies every term was found: only those entries are read.
-    if len(phrase) >= weights.PHRASE_MIN_CHARS:
-        complete = [m for m in measured if m.terms_found == len(core)]
-        _load_texts(loaded, [m.entry_id for m in complete])
-        for match in complete:
-            match.phrase = phrase in _entry_text(loaded[match.entry_id])
 
     # Terms no candidate holds cannot tell entries apart: they do not count in the share.
     known_terms = len(set().union(*(m.found_terms for m in measured)))
     matches = [m for m in measured if passes(m, known_terms, min_share)]
+    if len(phrase) >= weights.PHRASE_MIN_CHARS:
+        _mark_phrases(matches, phrase, core, known_terms, limit)
     ranked = score(matches, known_terms)
     outcome.total = len(ranked)
-    _load_texts(loaded, [m.entry_id for m in ranked[:limit]])
-    for match in ranked[:limit]:
-        entry = loaded[match.entry_id]
+    page = ranked[:limit]
+    shown = SearchEntry.objects.select_related("product").in_bulk([m.entry_id for m in page])
+    for match in page:
+        entry = shown[match.entry_id]
         needles = highlight.highlight_needles(
             {t.surface for t in core if t.tokens & match.matched_tokens} | match.matched_tokens
         )
@@ -173,6 +221,28 @@ def search(
             )
         )
     return outcome
+
+
+def _mark_phrases(matches: list[Match], phrase: str, core, known_terms: int, limit: int) -> None:
+    """Set ``phrase`` on the entries holding the whole query verbatim.
+
+    A verbatim phrase implies every term was found, and the bonus only matters to an
+    entry it can lift onto the page shown: the ``limit``-th best score without any
+    bonus is a floor no entry below ``floor - PHRASE`` can reach. Only the entries
+    left have their text read and folded, which the order never depends on.
+    """
+    complete = [m for m in matches if m.terms_found == len(core)]
+    if not complete:
+        return
+    score(matches, known_terms)  # scores without the bonus (phrase is still False)
+    best = sorted((m.score for m in matches), reverse=True)
+    floor = best[limit - 1] if 0 < limit <= len(best) else float("-inf")
+    hopeful = {m.entry_id: m for m in complete if m.score + weights.PHRASE >= floor - 1e-9}
+    if not hopeful:
+        return
+    rows = SearchEntry.objects.filter(pk__in=hopeful).values_list(*_PHRASE_FIELDS)
+    for pk, *texts in rows:
+        hopeful[pk].phrase = phrase in _compact(fold(" ".join(texts)))
 
 
 def _issues_explaining(code_ids: set[int]) -> set[int]:
@@ -196,20 +266,3 @@ def _snippet_sources(entry: SearchEntry) -> list[str]:
 
 def _compact(text: str) -> str:
     return "".join(text.split())
-
-
-def _load_texts(loaded: dict[int, SearchEntry], ids: list[int]) -> None:
-    """Fill the deferred original text of these entries in one query."""
-    missing = [pk for pk in ids if "body" not in loaded[pk].__dict__]
-    if not missing:
-        return
-    rows = SearchEntry.objects.filter(pk__in=missing).values_list("pk", *TEXT_FIELDS)
-    for pk, *values in rows:
-        for name, value in zip(TEXT_FIELDS, values, strict=True):
-            setattr(loaded[pk], name, value)
-
-
-def _entry_text(entry: SearchEntry) -> str:
-    from issues.search.analyzer import fold
-
-    return _compact(fold(" ".join((entry.title, entry.summary, entry.symptoms, entry.body))))

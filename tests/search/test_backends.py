@@ -42,6 +42,31 @@ def test_public_only_and_restriction(make_issue):
     assert [pk for pk, _ in restricted] == [internal.search_entry.pk]
 
 
+def test_every_term_first_when_enough_entries_hold_them_all(make_issue):
+    both = make_issue("both", "网关超时")
+    synonym = make_issue("synonym", "gateway 连接 超时")
+    one = make_issue("one", "网关重启")
+    every = [[["网关"], ["gateway", "连接"]], [["超时"]]]
+    backend = get_backend()
+    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=2)
+    assert {pk for pk, _ in found} == {both.search_entry.pk, synonym.search_entry.pk}
+    # Fewer than the limit hold every term: the any-token search answers alone.
+    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=3)
+    assert {pk for pk, _ in found} == {
+        both.search_entry.pk,
+        synonym.search_entry.pk,
+        one.search_entry.pk,
+    }
+
+
+def test_operator_characters_in_every_term_are_plain_tokens(make_issue):
+    make_issue("ops-every", "普通条目")
+    for operator in ['"', "*", " OR ", " AND ", "'", "&", "|", "!", ":*", "(", ")"]:
+        # Read as syntax, the operator would let "普通" alone match.
+        every = [[["普通"]], [[f"无此{operator}普通"], ["条目", f"无此{operator}条目"]]]
+        assert get_backend().search([], every=every, public_only=False, limit=1) == []
+
+
 def test_operator_characters_are_plain_tokens(make_issue):
     make_issue("ops", "普通条目")
     for token in ['"', "*", "OR", "NEAR", "'", "&", "|", "!", ":*", "title:x", "\\"]:

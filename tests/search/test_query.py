@@ -123,3 +123,10 @@ def test_facet_restriction_narrows_results(make_issue, network_tag):
     tagged.tags.add(network_tag)
     entries = SearchEntry.objects.filter(network_related=True)
     assert urls("网关超时", entries=entries) == [tagged.get_absolute_url()]
+
+
+def test_verbatim_phrase_lifts_an_entry_onto_a_one_result_page(make_issue):
+    make_issue("apart", "网关，超时以后")
+    verbatim = make_issue("verbatim", "网关超时以后")
+    assert urls("网关超时", limit=1) == [verbatim.get_absolute_url()]
+    assert urls("网关超时", limit=5)[0] == verbatim.get_absolute_url()

@@ -25,6 +25,8 @@ DROP_SQL = [
 _DOCUMENT_SQL = " || ".join(
     f"setweight(to_tsvector('simple', %s), '{PG_WEIGHT_CLASS[name]}')" for name in FIELDS
 )
+# Each token is its own bound parameter: user text is never parsed as tsquery syntax.
+_ONE_WORD_QUERY = "plainto_tsquery('simple', %s)"
 _RANK_WEIGHTS = "{" + ",".join(str(PG_CLASS_WEIGHTS[c]) for c in "DCBA") + "}"
 
 
@@ -44,11 +46,23 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {TABLE} SET document = NULL")  # noqa: S608 - identifiers are constants; values are bound
 
-    def search(self, tokens, *, public_only, restrict=None, limit, max_scored=5000):
-        if not tokens:
-            return []
-        query = " || ".join(["plainto_tsquery('simple', %s)"] * len(tokens))
-        where, params = ["e.document @@ q.query"], [*tokens]
+    def any_of(self, tokens):
+        return " || ".join([_ONE_WORD_QUERY] * len(tokens)), list(tokens)
+
+    def all_of(self, groups):
+        params = [token for group in groups for words in group for token in words]
+        expression = " && ".join(
+            "("
+            + " || ".join(
+                "(" + " && ".join([_ONE_WORD_QUERY] * len(words)) + ")" for words in group
+            )
+            + ")"
+            for group in groups
+        )
+        return expression, params
+
+    def _ranked(self, expression, params, *, public_only, restrict, limit, max_scored):
+        where, params = ["e.document @@ q.query"], list(params)
         if public_only:
             where.append("e.is_public")
         if restrict:
@@ -56,7 +70,7 @@ class PostgresBackend(SearchBackend):
             params += list(restrict[1])
         # ts_rank runs on at most max_scored matching rows: the bound on work.
         sql = (
-            f"WITH q AS (SELECT {query} AS query) "  # noqa: S608 - constants
+            f"WITH q AS (SELECT {expression} AS query) "  # noqa: S608 - constants
             f"SELECT m.id, ts_rank('{_RANK_WEIGHTS}', m.document, q.query) AS score "
             f"FROM (SELECT e.id, e.document FROM {TABLE} e, q "
             f"WHERE {' AND '.join(where)} LIMIT %s) m, q ORDER BY score DESC LIMIT %s"

@@ -56,12 +56,19 @@ class SQLiteFTS5Backend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - identifiers are constants; values are bound
 
-    def search(self, tokens, *, public_only, restrict=None, limit, max_scored=5000):
-        if not tokens:
-            return []
-        match = " OR ".join(quote(token) for token in tokens)
+    def any_of(self, tokens):
+        return " OR ".join(quote(token) for token in tokens), []
+
+    def all_of(self, groups):
+        expression = " AND ".join(
+            "(" + " OR ".join("(" + " AND ".join(map(quote, words)) + ")" for words in group) + ")"
+            for group in groups
+        )
+        return expression, []
+
+    def _ranked(self, expression, params, *, public_only, restrict, limit, max_scored):
         weights = ", ".join(str(FIELD_WEIGHTS[name]) for name in FIELDS)
-        where, params = [f"{TABLE} MATCH %s"], [match]
+        where, params = [f"{TABLE} MATCH %s"], [expression, *params]
         if public_only:
             where.append("is_public = 1")
         if restrict:
