@@ -61,12 +61,11 @@ def _query_tokens(terms: list[Term]) -> list[str]:
     return list(dict.fromkeys(tokens))[:MAX_TOKENS]
 
 
-def _selective(tokens: list[str]) -> list[str]:
+def _selective(tokens: list[str], counts: dict[str, int], total: int) -> list[str]:
     """The tokens worth asking the database for: not held by most entries.
 
     When every token is common, all are kept and MAX_SCORED bounds the work.
     """
-    counts, total = search_terms.frequencies(tokens)
     ceiling = max(weights.COMMON_MIN_ENTRIES, weights.COMMON_SHARE * total)
     rare = [t for t in tokens if 0 < counts.get(t, 0) <= ceiling]
     if rare:
@@ -74,12 +73,13 @@ def _selective(tokens: list[str]) -> list[str]:
     return sorted((t for t in tokens if counts.get(t, 0)), key=counts.get)[:8] or tokens
 
 
-def _every_term(core: list[Term]) -> list[list[list[str]]]:
+def _every_term(core: list[Term], counts: dict[str, int]) -> list[list[list[str]]]:
     """The query as "every term, by any of its tokens or synonyms", for the backend.
 
     Entries holding every term are the best candidates there are, and asking for them
-    first is what keeps a query of common words fast on a large index. One term alone
-    gains nothing from it (nothing to intersect), so it is not asked.
+    first is what keeps a query of common words fast on a large index. It is not
+    asked when it cannot pay: for one term alone (nothing to intersect), or when the
+    document frequencies show some term held by fewer than CANDIDATES entries.
     """
     if len(core) < 2:
         return []
@@ -89,7 +89,18 @@ def _every_term(core: list[Term]) -> list[list[list[str]]]:
     ]
     if sum(len(words) for group in groups for words in group) > MAX_TOKENS:
         return []
+    for group in groups:
+        most = sum(min(counts.get(token, 0) for token in words) for words in group)
+        if most < weights.CANDIDATES:
+            return []
     return groups
+
+
+def _term_tokens(terms: list[Term]) -> list[str]:
+    return [
+        *{t for term in terms for t in term.tokens},
+        *{t for term in terms for words in term.alternatives for t in words},
+    ]
 
 
 def _restriction(entries) -> tuple[str, tuple] | None:
@@ -152,13 +163,16 @@ def search(
     # Lone Chinese characters ("后", "再") are searched (as bigrams with their neighbours)
     # but do not count when judging how much of the query an entry covers.
     core = [t for t in terms if not t.is_single_character] or terms
+    tokens = _query_tokens(terms)
+    counts, total = search_terms.frequencies(list({*tokens, *_term_tokens(core)}))
     candidates = get_backend().search(
-        _selective(_query_tokens(terms)),
-        every=_every_term(core),
+        _selective(tokens, counts, total),
+        every=_every_term(core, counts),
         public_only=not can_read_internal(user),
         restrict=_restriction(entries),
         limit=weights.CANDIDATES,
         max_scored=weights.MAX_SCORED,
+        max_scored_every=weights.MAX_SCORED_EVERY_TERM,
     )
     db_scores = dict(candidates)
 

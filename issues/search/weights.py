@@ -19,6 +19,10 @@ COMMON_MIN_ENTRIES = 1000
 COMMON_SHARE = 0.02
 # The database scores at most this many matching entries per query.
 MAX_SCORED = 1000
+# … and this many when it asks first for the entries holding every term: each of
+# them holds the whole query, so the re-rank (title and symptom shares) decides
+# among them, and the database score only picks which CANDIDATES it sees.
+MAX_SCORED_EVERY_TERM = 300
 # A candidate must contain at least this share of the query's terms (OR, not AND:
 # callers add words no entry has, but an entry matching one word of ten is noise).
 # Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and

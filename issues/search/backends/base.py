@@ -33,6 +33,7 @@ class SearchBackend:
         limit: int,
         max_scored: int = 5000,
         every: Sequence[Sequence[Sequence[str]]] = (),
+        max_scored_every: int | None = None,
     ) -> list[tuple[int, float]]:
         """Entries holding any of ``tokens``; first, when ``every`` is given, those
         holding every group of it (a group: alternatives, each a list of tokens that
@@ -45,7 +46,9 @@ class SearchBackend:
         """
         bounds = {"public_only": public_only, "restrict": restrict, "limit": limit}
         if every:
-            found = self._ranked(*self.all_of(every), **bounds, max_scored=max_scored)
+            found = self._ranked(
+                *self.all_of(every), **bounds, max_scored=max_scored_every or max_scored
+            )
             if len(found) >= limit:
                 return found
         if not tokens:
