@@ -18,7 +18,22 @@ bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}
 # Django app. (2 × cores) + 1 keeps the CPUs busy while some workers wait on
 # PostgreSQL; a worker that dies takes only its one in-flight request with it.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+# Measured against gthread (bench/load.sh, PostgreSQL, 2 cores, 5 workers, same
+# machine state): gthread with 2 or 4 threads served issue pages no faster and
+# with a p99 two to three times worse (1.3-1.5 s against 0.43-0.87 s), and
+# /robots.txt no faster either. The cached issue page is CPU-bound Python, so
+# threads only queue behind the GIL, and gthread pins each keep-alive connection
+# to one worker, so a busy worker's connections wait while others idle; the
+# reconnects sync workers cost (Connection: close) are cheap on the same host or
+# behind a reverse proxy that keeps its own connections to clients. A killed
+# gthread worker would also lose every request its threads hold (see
+# tests/prod/test_failures.py). GUNICORN_WORKER_CLASS=gthread with
+# GUNICORN_THREADS=N stays available for deployments that wait on a slow
+# network database; then each thread holds its own database connection
+# (CONN_MAX_AGE), so keep workers × threads below PostgreSQL's max_connections.
+# (gunicorn itself switches "sync" with threads > 1 to gthread.)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # A request that takes longer than this is stuck (the database connect timeout
 # and the Redis socket timeouts are far shorter); its worker is killed and replaced.

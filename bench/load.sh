@@ -10,6 +10,9 @@
 # the targets: zero errors, p99 < 150 ms, throughput >= 50% of the baseline.
 # The database is whatever DATABASE_URL says (as for `make serve`); use PostgreSQL
 # for figures that mean something for production.
+# gunicorn settings come from the environment as for `make serve`, so worker
+# classes compare on the same machine state, e.g.
+#   GUNICORN_WORKER_CLASS=gthread GUNICORN_THREADS=4 bench/load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

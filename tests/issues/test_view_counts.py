@@ -145,6 +145,13 @@ def test_cache_down_writes_each_view_directly(client, issue):
     assert stored_count(issue) == 2
 
 
+def test_dummy_cache_writes_each_view_directly(issue, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    services.issue_record_view(issue=issue)
+    services.issue_record_view(issue=issue)
+    assert stored_count(issue) == 2
+
+
 def test_flush_view_counts_command_writes_every_pending_count(issue):
     other = make_issue(product=issue.product, slug="other", title="另一个问题")
     for _ in range(2):

@@ -9,7 +9,15 @@ CONFIG = str(REPO / "gunicorn.conf.py")
 
 
 def load(monkeypatch, **env):
-    for name in ("HOST", "PORT", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT", "LOG_FORMAT"):
+    for name in (
+        "HOST",
+        "PORT",
+        "WEB_CONCURRENCY",
+        "GUNICORN_TIMEOUT",
+        "GUNICORN_WORKER_CLASS",
+        "GUNICORN_THREADS",
+        "LOG_FORMAT",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -25,6 +33,8 @@ def test_defaults(monkeypatch):
     assert config["accesslog"] == "-"
     assert config["forwarded_allow_ips"] == ""  # proxy trust is opt-in
     assert config["control_socket_disable"] is True
+    # One request per process: a killed worker loses only that one (see the comment there).
+    assert (config["worker_class"], config["threads"]) == ("sync", 1)
 
 
 def test_environment_overrides(monkeypatch):
@@ -34,6 +44,11 @@ def test_environment_overrides(monkeypatch):
     assert config["bind"] == ["0.0.0.0:9000"]
     assert config["workers"] == 2
     assert config["timeout"] == 12
+
+
+def test_threaded_workers_can_be_chosen(monkeypatch):
+    config = load(monkeypatch, GUNICORN_WORKER_CLASS="gthread", GUNICORN_THREADS="4")
+    assert (config["worker_class"], config["threads"]) == ("gthread", 4)
 
 
 def test_json_logging_reaches_gunicorns_own_logs(monkeypatch):
