@@ -277,6 +277,18 @@ def home_page(*, user) -> HomePage:
     )
 
 
+def home_page_fingerprint(page: HomePage) -> tuple:
+    """Everything the home page shows, in a comparable form (for its ETag)."""
+    return (
+        [(p.slug, p.name, p.issue_count, p.code_count) for p in page.products],
+        [(t.slug, t.name, t.issue_count) for t in page.tags],
+        [
+            (i.slug, i.title, i.summary, i.view_count, i.updated_at, i.product.slug)
+            for i in (*page.most_viewed, *page.recently_updated)
+        ],
+    )
+
+
 def error_code_for_page(*, product_slug: str, code: str, user) -> ErrorCode:
     """The code as typed in the URL ("-1019", "错误码-1019" …), with its explaining issues."""
     explaining = with_content_changed_at(

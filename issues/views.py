@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from issues import page_cache, selectors, services
+from issues import conditional, page_cache, selectors, services
 from issues.conditional import add_validators, not_modified
 from issues.feedback import FeedbackForm
 from issues.models import ErrorCode, Issue, can_read_internal
@@ -50,11 +50,15 @@ def absolute(request, path: str) -> str:
 @require_GET
 def home(request):
     page = selectors.home_page(user=request.user)
-    return render(
+    etag = conditional.data_etag(*selectors.home_page_fingerprint(page))
+    if response := conditional.not_modified_etag(request, etag=etag):
+        return response
+    response = render(
         request,
         "issues/home.html",
         {"page": page, "canonical_url": absolute(request, reverse("issues:home"))},
     )
+    return conditional.add_etag(response, request, etag=etag)
 
 
 @require_GET
