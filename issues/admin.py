@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from issues.admin_editorial import DueForReviewFilter, EditorialAdminMixin
+from issues.admin_editorial import DueForReviewFilter, EditorialAdminMixin, run_issue_service
 from issues.admin_forms import VersionedModelForm
 from issues.markdown import render_markdown
 from issues.models import Cause, ErrorCode, Feedback, Fix, Issue, Product, Symptom, Tag
@@ -257,25 +257,10 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
             return JsonResponse({"error": str(_("Text too long to preview."))}, status=400)
         return JsonResponse({"html": str(render_markdown(text))})
 
-    def _change_status(self, request, queryset, service, done_message):
-        changed, stale = 0, []
-        for issue in queryset:
-            try:
-                service(issue=issue, user=request.user)
-                changed += 1
-            except StaleEditError:
-                stale.append(issue.title)
-        self.message_user(request, done_message(changed) % {"count": changed}, messages.SUCCESS)
-        if stale:
-            self.message_user(
-                request,
-                _("Changed by someone else meanwhile, left as they are: %s") % "; ".join(stale),
-                messages.WARNING,
-            )
-
     @admin.action(description=_("Publish selected issues"), permissions=["change"])
     def publish_selected(self, request, queryset):
-        self._change_status(
+        run_issue_service(
+            self,
             request,
             queryset,
             issue_publish,
@@ -286,7 +271,8 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
         description=_("Unpublish selected issues (back to draft)"), permissions=["change"]
     )
     def unpublish_selected(self, request, queryset):
-        self._change_status(
+        run_issue_service(
+            self,
             request,
             queryset,
             issue_unpublish,

@@ -73,7 +73,8 @@ class DueForReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _run_service(modeladmin, request, queryset, service, done):
+def run_issue_service(modeladmin, request, queryset, service, done):
+    """Apply a status service to each selected issue; report what was refused and why."""
     changed, refused = 0, []
     for issue in queryset:
         try:
@@ -98,7 +99,7 @@ class EditorialAdminMixin:
 
     @admin.action(description=_("Submit selected issues for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        _run_service(
+        run_issue_service(
             self,
             request,
             queryset,
@@ -108,7 +109,7 @@ class EditorialAdminMixin:
 
     @admin.action(description=_("Approve and publish selected issues"), permissions=["change"])
     def approve_and_publish(self, request, queryset):
-        _run_service(
+        run_issue_service(
             self,
             request,
             queryset,
@@ -118,7 +119,7 @@ class EditorialAdminMixin:
 
     @admin.action(description=_("Send selected issues back to draft"), permissions=["change"])
     def send_back(self, request, queryset):
-        _run_service(
+        run_issue_service(
             self,
             request,
             queryset,
@@ -128,7 +129,7 @@ class EditorialAdminMixin:
 
     @admin.action(description=_("Mark selected issues as verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):
-        _run_service(
+        run_issue_service(
             self,
             request,
             queryset,

@@ -11,20 +11,25 @@ import dj_database_url
 import psycopg2
 
 
-def postgres_reachable(url: str) -> bool:
+def maintenance_connection(url: str, *, connect_timeout: int = 3):
+    """A connection to the server's `postgres` database, for the server named by `url`."""
     config = dj_database_url.parse(url)
-    if config["ENGINE"] != "django.db.backends.postgresql":
+    return psycopg2.connect(
+        dbname="postgres",
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        connect_timeout=connect_timeout,
+    )
+
+
+def postgres_reachable(url: str) -> bool:
+    if dj_database_url.parse(url)["ENGINE"] != "django.db.backends.postgresql":
         print(f"not a PostgreSQL URL: {url}", file=sys.stderr)
         return False
     try:
-        psycopg2.connect(
-            dbname="postgres",
-            user=config.get("USER") or None,
-            password=config.get("PASSWORD") or None,
-            host=config.get("HOST") or None,
-            port=config.get("PORT") or None,
-            connect_timeout=3,
-        ).close()
+        maintenance_connection(url).close()
     except psycopg2.OperationalError as exc:
         print(f"PostgreSQL unreachable: {exc}".strip(), file=sys.stderr)
         return False

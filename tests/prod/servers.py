@@ -21,6 +21,8 @@ import dj_database_url
 import psycopg2
 import pytest
 
+from kbsite.dbcheck import maintenance_connection
+
 REPO = Path(__file__).resolve().parents[2]
 LOOPBACK = "127.0.0.1"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -103,15 +105,7 @@ def postgres_server_url() -> str:
 
 
 def _maintenance_connection():
-    config = dj_database_url.parse(postgres_server_url())
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        connect_timeout=3,
-    )
+    connection = maintenance_connection(postgres_server_url())
     connection.autocommit = True
     return connection
 
