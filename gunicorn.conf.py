@@ -42,8 +42,12 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Recycle workers now and then so a slow leak never becomes an outage; the
-# jitter keeps them from all restarting at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+# jitter keeps them from all restarting at once. Not too often: a new worker
+# costs about 1.7 s of CPU (Django, then the search dictionaries it warms up),
+# and a cached issue page about 1 ms, so recycling every 5,000 requests spent a
+# quarter as much CPU on restarts as on serving and showed as latency spikes
+# under load (bench/load.sh).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
 max_requests_jitter = max_requests // 10
 
 # Headers gunicorn itself trusts (wsgi.url_scheme from X-Forwarded-Proto) only

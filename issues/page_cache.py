@@ -13,8 +13,8 @@ on the very next request without any invalidation step:
   is edited, and its product's version;
 - the language and time zone (translated headings, localized dates);
 - the audience (which related issues the reader may see);
-- a digest of the templates and of the Markdown sanitizer, so a deploy that
-  changes either never serves HTML made by the old code.
+- the release digest (kbsite/release.py: templates, translations, static
+  manifest, Markdown pipeline), so a deploy never serves HTML made by the old code.
 
 The fragments are rendered without the request: no CSRF token, user or other
 per-reader data can end up in them. Internal notes, staff links, preview
@@ -31,19 +31,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
-from pathlib import Path
 
 from django.core.cache import cache as default_cache
 from django.middleware.csrf import get_token
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from issues import markdown, selectors
+from issues import selectors
 from issues.models import Issue, can_read_internal
+from kbsite.release import release_digest
 
 logger = logging.getLogger(__name__)
 
@@ -54,14 +53,6 @@ KEY_PREFIX = "issue-page"
 
 MAIN_TEMPLATE = "issues/_issue_main.html"
 RELATED_TEMPLATE = "issues/_issue_related.html"
-# Every template the fragments are made of (the two above and what they include).
-FRAGMENT_TEMPLATES = (
-    MAIN_TEMPLATE,
-    RELATED_TEMPLATE,
-    "issues/_steps.html",
-    "issues/_code_table.html",
-    "issues/_issue_list.html",
-)
 
 
 @dataclass(frozen=True)
@@ -79,22 +70,10 @@ def audience(user) -> str:
     return "public"
 
 
-@cache
-def code_digest() -> str:
-    """Changes whenever the code that produces the fragments does (once per process)."""
-    digest = hashlib.sha256()
-    for name in FRAGMENT_TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    digest.update(Path(markdown.__file__).read_bytes())
-    for distribution in ("Markdown", "nh3", "Django"):
-        digest.update(metadata.version(distribution).encode())
-    return digest.hexdigest()[:16]
-
-
 def fragment_key(issue: Issue, *, user) -> str:
     """The cache key for ``issue`` (from selectors.issue_page_head) as this reader sees it."""
     parts = (
-        code_digest(),
+        release_digest(),
         issue.pk,
         issue.version,
         selectors.content_changed_at(issue).isoformat(),
@@ -170,10 +149,10 @@ def shares_whole_page(request, issue: Issue) -> bool:
 
 
 def anonymous_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> str:
-    """The whole page for an anonymous reader, from the cache when it is current.
+    """The whole page for an anonymous reader, with holes, from the cache when it is current.
 
     ``render`` renders the page with the holes in place of the CSRF token and view
-    count; they are filled here for this request.
+    count; ``fill_holes`` fills them for one request.
     """
     key = ":".join(
         (
@@ -188,8 +167,13 @@ def anonymous_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> 
     if page is None:
         page = render(holes())
         _cache_set(key, page)
+    return page
+
+
+def fill_holes(request, page: str, *, view_count: int) -> str:
+    """The page for this request: its own CSRF token and the current view count."""
     placeholders = holes()
     # get_token also makes the CSRF middleware send the cookie this token belongs to.
     return page.replace(placeholders.csrf_token, get_token(request)).replace(
-        placeholders.view_count, str(localize(issue.view_count))
+        placeholders.view_count, str(localize(view_count))
     )

@@ -42,6 +42,10 @@ KEY_PREFIX = "issue-views"
 # Long enough for any flush (one UPDATE); short enough that a flusher that
 # died holding it only delays the next flush a little.
 FLUSH_LOCK_SECONDS = 30
+UNKNOWN = object()  # record(since=…) when the caller has not fetched it
+# The published database count (written_key) is re-read from the database when
+# it has expired; a day keeps it for every issue read at least daily.
+WRITTEN_TIMEOUT = 24 * 60 * 60
 
 
 def pending_key(issue_pk: int) -> str:
@@ -73,11 +77,12 @@ def _increment(issue_pk: int) -> int:
         return cache.incr(key)  # another request created it in between
 
 
-def _due(issue_pk: int, pending: int) -> bool:
+def _due(issue_pk: int, pending: int, since) -> bool:
     if pending >= settings.KB_VIEW_FLUSH_EVERY:
         return True
     now = time.time()
-    since = cache.get(since_key(issue_pk))
+    if since is UNKNOWN:
+        since = cache.get(since_key(issue_pk))
     if since is None:
         # First pending view since the last flush (or its marker was lost): start the clock.
         cache.add(since_key(issue_pk), now, timeout=None)
@@ -85,12 +90,13 @@ def _due(issue_pk: int, pending: int) -> bool:
     return now - since >= settings.KB_VIEW_FLUSH_SECONDS
 
 
-def record(issue_pk: int) -> int:
+def record(issue_pk: int, *, since=UNKNOWN) -> int:
     """Count one view of the issue.
 
     Returns how many views the page should add to the ``view_count`` it loaded
     before this call: this view plus the others still pending (or already
-    written by this call's flush).
+    written by this call's flush). ``since``: the value of ``since_key`` when the
+    caller already fetched it (None when absent), saving a round trip.
     """
     if isinstance(caches[DEFAULT_CACHE_ALIAS], DummyCache):
         # CACHE_URL=dummy:// keeps nothing: batching there would lose every view.
@@ -98,7 +104,7 @@ def record(issue_pk: int) -> int:
         return 1
     try:
         pending = _increment(issue_pk)
-        if _due(issue_pk, pending):
+        if _due(issue_pk, pending, since):
             flush(issue_pk)
         return pending
     except Exception:  # the cache is down: count this view the direct way
@@ -119,19 +125,41 @@ def flush(issue_pk: int) -> int:
         views = cache.get(pending_key(issue_pk)) or 0
         if views <= 0:
             return 0
-        # Take exactly what is written: views counted after the get stay pending.
+        _write(issue_pk, views)
+        _publish_written(issue_pk)
+        # Take exactly what was written: views counted since the get stay pending.
         remaining = cache.decr(pending_key(issue_pk), views)
-        try:
-            _write(issue_pk, views)
-        except Exception:
-            cache.incr(pending_key(issue_pk), views)  # give them back for the next flush
-            raise
         cache.delete(since_key(issue_pk))
         if remaining > 0:
             cache.add(since_key(issue_pk), time.time(), timeout=None)
         return views
     finally:
         cache.delete(lock_key(issue_pk))
+
+
+def written_key(slug: str) -> str:
+    """The count in the database, under the name a reader of /issues/<slug>/ knows.
+
+    Pages served from the cache without the database (issues/shared_pages.py)
+    show this plus the pending views.
+    """
+    return f"{KEY_PREFIX}:slug:{slug}:written"
+
+
+def _publish_written(issue_pk: int) -> None:
+    row = Issue.objects.filter(pk=issue_pk).values_list("slug", "view_count").first()
+    if row is not None:
+        slug, written = row
+        cache.set(written_key(slug), written, timeout=WRITTEN_TIMEOUT)
+
+
+def remember_written(slug: str, written: int) -> None:
+    """Note the count a page just read from the database, unless a flush already did.
+
+    ``add``, not ``set``: a flush always publishes the newer count, and a count a
+    reader read before that flush must not overwrite it.
+    """
+    cache.add(written_key(slug), written, timeout=WRITTEN_TIMEOUT)
 
 
 def pending(issue_pks: Iterable[int]) -> dict[int, int]:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from issues import conditional, page_cache, selectors, services
+from issues import conditional, page_cache, selectors, services, shared_pages
 from issues.conditional import add_validators, not_modified
 from issues.feedback import FeedbackForm
 from issues.models import ErrorCode, Issue, can_read_internal
@@ -63,30 +63,32 @@ def home(request):
 
 @require_GET
 def issue_detail(request, slug):
+    shared = shared_pages.lookup(request, slug)
+    if shared.response is not None:
+        # Most readers: the page every anonymous reader gets, with no database query.
+        return shared.response
     issue = selectors.issue_page_head(slug=slug, user=request.user)
     changed_at = selectors.content_changed_at(issue)
+    stored_views = issue.view_count
     # The page shows the stored count plus the views not yet written, this one included.
     issue.view_count += services.issue_record_view(issue=issue)
     if issue.is_public and (response := not_modified(request, last_modified=changed_at)):
         return response
     if page_cache.shares_whole_page(request, issue):
-        # Most readers: the same page for everyone, cached whole with per-reader holes.
-        response = HttpResponse(
-            page_cache.anonymous_page(
-                request,
-                issue,
-                render=lambda holes: render_to_string(
-                    "issues/issue_detail.html",
-                    issue_page_context(
-                        request,
-                        issue,
-                        csrf_token=holes.csrf_token,
-                        view_count=holes.view_count,
-                    ),
-                    request=request,
+        # The same page for every anonymous reader, cached whole with per-reader holes.
+        page = page_cache.anonymous_page(
+            request,
+            issue,
+            render=lambda holes: render_to_string(
+                "issues/issue_detail.html",
+                issue_page_context(
+                    request, issue, csrf_token=holes.csrf_token, view_count=holes.view_count
                 ),
-            )
+                request=request,
+            ),
         )
+        shared.remember(issue, html=page, last_modified=changed_at, stored_views=stored_views)
+        response = HttpResponse(page_cache.fill_holes(request, page, view_count=issue.view_count))
     else:
         response = render(request, "issues/issue_detail.html", issue_page_context(request, issue))
     if not issue.is_public:

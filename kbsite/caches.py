@@ -6,12 +6,18 @@ fleet by changing the environment, not the code:
 - ``locmem://`` (the default): per-process memory; fine for one app server, but
   rate limits and cached sessions are then per worker, not shared.
 - ``redis://[:password@]host:port/db`` or ``rediss://…`` (TLS): Django's own
-  RedisCache, shared by every worker on every app server.
+  RedisCache (with one client object per connection pool, see
+  ``ReusingRedisCacheClient``), shared by every worker on every app server.
 - ``dummy://``: no caching at all (rate limits never trigger; for debugging only).
 """
 
 from urllib.parse import urlsplit
 
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.core.exceptions import ImproperlyConfigured
 
 # A Redis outage must fail a request quickly instead of pinning a worker until
@@ -19,11 +25,68 @@ from django.core.exceptions import ImproperlyConfigured
 REDIS_SOCKET_TIMEOUT = 2.0
 
 
+# INCRBY only if the key exists, as Django's incr() contract requires, in one
+# round trip and atomically (Django's own client sends EXISTS, then INCRBY).
+INCR_EXISTING = """
+if redis.call('exists', KEYS[1]) == 1 then
+    return redis.call('incrby', KEYS[1], ARGV[1])
+end
+return false
+"""
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client with two costs of the hot path taken out.
+
+    - It builds its ``redis.Redis`` object once per pool. Django's own builds a
+      new one for every cache call: about 0.2 ms of Python each (measured with
+      cProfile on the issue page), more than the round trip itself. A
+      ``redis.Redis`` object only wraps its pool and is safe to share between
+      threads; the pool still hands out one connection per command.
+    - ``incr`` (view counts, rate limits) is one round trip instead of two.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+        self._incr_existing = None
+
+    def incr(self, key, delta):
+        client = self.get_client(key, write=True)
+        if self._incr_existing is None:
+            self._incr_existing = client.register_script(INCR_EXISTING)
+        value = self._incr_existing(keys=[key], args=[delta], client=client)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
+
+def shared_across_processes(backend: BaseCache) -> bool:
+    """Whether every worker (and app server) sees what one of them stores.
+
+    Process memory is private to one worker, and the dummy cache stores nothing.
+    """
+    return not isinstance(backend, (LocMemCache, DummyCache))
+
+
 def caches_from_url(url: str, *, key_prefix: str = "kbsite") -> dict:
     scheme = urlsplit(url).scheme.lower()
     if scheme in {"redis", "rediss"}:
         default = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kbsite.caches.RedisCache",
             "LOCATION": url,
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,

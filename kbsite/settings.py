@@ -153,6 +153,14 @@ KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 # view once the oldest pending one is this many seconds old.
 KB_VIEW_FLUSH_EVERY = env_int("KB_VIEW_FLUSH_EVERY", 20)
 KB_VIEW_FLUSH_SECONDS = env_int("KB_VIEW_FLUSH_SECONDS", 60)
+# Anonymous issue pages served whole from the cache without a database query
+# (issues/shared_pages.py): "auto" turns it on when the cache is shared by every
+# worker (CACHE_URL=redis://…), "on"/"off" force it. Entries expire after
+# KB_PAGE_CACHE_SECONDS even if no edit replaced them.
+KB_PAGE_CACHE = env_str("KB_PAGE_CACHE", "auto")
+if KB_PAGE_CACHE not in {"auto", "on", "off"}:
+    raise ImproperlyConfigured(f"KB_PAGE_CACHE must be auto, on or off, got {KB_PAGE_CACHE!r}")
+KB_PAGE_CACHE_SECONDS = env_int("KB_PAGE_CACHE_SECONDS", 300)
 
 # --- Production: HTTPS, cookies and security headers ------------------------
 # HTTPS redirect and HSTS are opt-in: they are right only once TLS works end to

@@ -93,7 +93,7 @@ def test_cache_url_selects_the_backend():
             "s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION']",
             CACHE_URL="redis://127.0.0.1:6379/3",
         )
-        == "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/3"
+        == "kbsite.caches.RedisCache redis://127.0.0.1:6379/3"
     )
 
 

@@ -1,0 +1,153 @@
+"""Whole issue pages for anonymous readers, served from the shared cache with no database query.
+
+Anonymous readers of a public issue are most of the traffic, and they all get
+the same page (in one language, time zone and host) except for two per-request
+parts, the CSRF token and the view count (issues/page_cache.py renders the page
+with placeholders for them). This module keeps that page in the shared cache
+under the URL's slug, so a repeat request is answered from one cache round
+trip, plus the ones counting the view, without touching the database:
+
+- **Current**: an entry is served only while the content generation it was
+  rendered under (issues/content_generation.py) is still the current one, and
+  the release digest in its key (kbsite/release.py) is this deploy's. Any edit
+  anywhere replaces the generation, so the next request re-renders.
+- **View count**: the page shows the count the database holds, as the last
+  flush published it (issues/view_counts.py ``written_key``), plus the views
+  still pending in the cache, this one included: the same number the database
+  path shows, without reading the row.
+- **Safety net**: entries expire after ``KB_PAGE_CACHE_SECONDS``, bounding how
+  long a page could be stale if a generation change was ever lost (the cache
+  unreachable at the moment of an edit, or rows changed behind Django's back).
+
+It needs a cache every worker shares (Redis): with process memory, an edit made
+through one worker would not replace the generation the others see. So
+``KB_PAGE_CACHE=auto`` (the default) turns it on only for a shared cache;
+``on`` and ``off`` force it.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
+
+from issues import conditional, content_generation, page_cache, view_counts
+from issues.models import Issue
+from kbsite.caches import shared_across_processes
+from kbsite.release import release_digest
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "shared-page"
+# Slug → issue pk, learned from the pages this process served. The view-count
+# timer is keyed by pk; knowing it up front fetches it in the page's round trip.
+# A stale entry (a slug renamed or reused) only costs that round trip back.
+_issue_pks: dict[str, int] = {}
+MAX_REMEMBERED_SLUGS = 10_000
+
+
+def enabled() -> bool:
+    mode = settings.KB_PAGE_CACHE
+    if mode == "auto":
+        return shared_across_processes(cache)
+    return mode == "on"
+
+
+def eligible(request: HttpRequest) -> bool:
+    """Whether this request may get the page every anonymous reader gets."""
+    return request.method == "GET" and not request.GET and not request.user.is_authenticated
+
+
+def page_key(request: HttpRequest, slug: str) -> str:
+    variant = (
+        release_digest(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        request.scheme,
+        request.get_host(),  # the canonical link is absolute
+    )
+    return f"{KEY_PREFIX}:{slug}:{hashlib.sha256(repr(variant).encode()).hexdigest()[:32]}"
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    generation: str
+    issue_pk: int
+    html: str  # with page_cache.holes() in place of the per-request parts
+    last_modified: float  # Unix time, for Last-Modified and If-Modified-Since
+
+
+@dataclass
+class Lookup:
+    """What a lookup found: a response to send, or what to store the rendered page with."""
+
+    response: HttpResponse | None = None
+    key: str | None = None
+    generation: str | None = None
+
+    def remember(
+        self, issue: Issue, *, html: str, last_modified: datetime, stored_views: int
+    ) -> None:
+        """Keep the page just rendered from the database for the readers after this one.
+
+        ``stored_views`` is the count the database row held (before pending views).
+        """
+        if self.key is None or self.generation is None:
+            return
+        page = SharedPage(
+            generation=self.generation,
+            issue_pk=issue.pk,
+            html=html,
+            last_modified=last_modified.timestamp(),
+        )
+        try:
+            view_counts.remember_written(issue.slug, stored_views)
+            cache.set(self.key, page, timeout=settings.KB_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("shared page cache unavailable; not storing", exc_info=True)
+
+
+def lookup(request: HttpRequest, slug: str) -> Lookup:
+    """The cached response for this request, or the means to store one after rendering."""
+    if not (enabled() and eligible(request)):
+        return Lookup()
+    key = page_key(request, slug)
+    written_key = view_counts.written_key(slug)
+    known_pk = _issue_pks.get(slug)
+    keys = [content_generation.KEY, key, written_key]
+    if known_pk is not None:
+        keys.append(view_counts.since_key(known_pk))
+    try:
+        found = cache.get_many(keys)
+        generation = found.get(content_generation.KEY) or content_generation.current()
+    except Exception:  # a cache outage: the database path still works
+        logger.warning("shared page cache unavailable; rendering from the database", exc_info=True)
+        return Lookup()
+    page = found.get(key)
+    written = found.get(written_key)
+    if page is None or written is None or page.generation != generation:
+        # Render from the database under the generation read *before* it.
+        return Lookup(key=key, generation=generation)
+    if page.issue_pk == known_pk:
+        since = found.get(view_counts.since_key(known_pk))
+    else:
+        since = view_counts.UNKNOWN
+        if len(_issue_pks) >= MAX_REMEMBERED_SLUGS:
+            _issue_pks.clear()
+        _issue_pks[slug] = page.issue_pk
+    return Lookup(response=_respond(request, page, written=written, since=since))
+
+
+def _respond(request: HttpRequest, page: SharedPage, *, written: int, since) -> HttpResponse:
+    views = written + view_counts.record(page.issue_pk, since=since)
+    if response := get_conditional_response(request, last_modified=int(page.last_modified)):
+        return response
+    response = HttpResponse(page_cache.fill_holes(request, page.html, view_count=views))
+    return conditional.add_validators(
+        response, request, last_modified=datetime.fromtimestamp(page.last_modified, tz=UTC)
+    )

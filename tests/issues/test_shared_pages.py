@@ -1,0 +1,349 @@
+"""Anonymous issue pages served whole from the cache: no database, yet never stale."""
+
+import re
+from http import HTTPStatus
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.http import http_date
+
+from issues import content_generation, page_cache, shared_pages, view_counts
+from issues.models import Cause, Feedback, Fix, Issue, Symptom, Tag
+from kbsite.caches import RedisCache
+from tests.issues.factories import make_code, make_issue, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def shared_page_cache(settings):
+    # One test process shares its memory cache with itself, so "on" is correct here.
+    settings.KB_PAGE_CACHE = "on"
+    settings.KB_VIEW_FLUSH_EVERY = 5
+    settings.KB_VIEW_FLUSH_SECONDS = 60
+    shared_pages._issue_pks.clear()
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def issue():
+    product = make_product(slug="sdk", name="会议 SDK")
+    issue = make_issue(
+        product=product, slug="login-fails", title="登录失败", summary="登录时报错。"
+    )
+    issue.tags.add(Tag.objects.create(slug="login", name="登录"))
+    Symptom.objects.create(issue=issue, position=1, text="提示错误")
+    cause = Cause.objects.create(issue=issue, position=1, text="令牌过期")
+    Fix.objects.create(issue=issue, cause=cause, position=1, body="调用 `refreshSDKToken`")
+    make_code(product, "-1019", description="sdktoken校验失败").issues.add(issue)
+    return issue
+
+
+def get(client, issue, **headers):
+    return client.get(issue.get_absolute_url(), **headers)
+
+
+def page(client, issue) -> str:
+    response = get(client, issue)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def queries_for(client, issue) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        page(client, issue)
+    return len(captured)
+
+
+def shown_count(html: str) -> int:
+    return int(re.search(r"<dd>(\d+)</dd>", html).group(1))
+
+
+def stored_count(issue) -> int:
+    return Issue.objects.values_list("view_count", flat=True).get(pk=issue.pk)
+
+
+# --- Served without the database -------------------------------------------------
+
+
+def test_a_repeat_anonymous_request_makes_no_database_query(client, issue):
+    assert queries_for(client, issue) > 0  # the first renders from the database
+    assert queries_for(client, issue) == 0
+
+
+def test_the_cached_page_is_the_page_the_database_path_renders(client, issue, settings):
+    first = page(client, issue)
+    cached = page(client, issue)
+    settings.KB_PAGE_CACHE = "off"
+    rendered = page(client, issue)
+
+    def comparable(html):
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        return re.sub(r"<dd>\d+</dd>", "", html)
+
+    assert comparable(first) == comparable(cached) == comparable(rendered)
+
+
+def test_headers_match_the_database_path(client, issue):
+    first, cached = get(client, issue), get(client, issue)
+    for header in ("Last-Modified", "Cache-Control", "Vary", "Content-Type"):
+        assert cached.headers[header] == first.headers[header]
+    assert "csrftoken" in cached.cookies
+
+
+def test_each_reader_gets_their_own_csrf_token_and_the_cache_holds_none(client, issue):
+    tokens = set()
+    for _ in range(3):
+        client.cookies.clear()
+        html = page(client, issue)
+        tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert len(tokens) == 3
+    holes = page_cache.holes()
+    stored = [value for value in cache._cache.values()]  # LocMemCache keeps pickles
+    assert any(holes.csrf_token.encode() in value for value in stored)
+    assert not any(token.encode() in value for token in tokens for value in stored)
+
+
+def test_if_modified_since_gets_304_from_the_cache(client, issue):
+    last_modified = get(client, issue).headers["Last-Modified"]
+    with CaptureQueriesContext(connection) as captured:
+        response = get(client, issue, HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert len(captured) == 0
+    stale = http_date(0)
+    assert get(client, issue, HTTP_IF_MODIFIED_SINCE=stale).status_code == HTTPStatus.OK
+
+
+# --- Never stale ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda issue: setattr_save(issue, "title", "登录新标题"), "登录新标题"),
+        (lambda issue: setattr_save(issue.symptoms.get(), "text", "新的现象"), "新的现象"),
+        (lambda issue: setattr_save(issue.causes.get(), "text", "新的原因"), "新的原因"),
+        (lambda issue: setattr_save(issue.fixes.get(), "body", "新的步骤"), "新的步骤"),
+        (lambda issue: setattr_save(issue.product, "name", "新产品名"), "新产品名"),
+        (lambda issue: setattr_save(issue.tags.get(), "name", "新标签"), "新标签"),
+        (
+            lambda issue: setattr_save(issue.error_codes.get(), "description", "新的说明"),
+            "新的说明",
+        ),
+        (
+            lambda issue: Symptom.objects.create(issue=issue, position=2, text="又一个现象"),
+            "又一个现象",
+        ),
+    ],
+    ids=[
+        "title",
+        "symptom",
+        "cause",
+        "fix",
+        "product",
+        "tag",
+        "code",
+        "new-part",
+    ],
+)
+def test_any_edit_shows_on_the_next_request(client, issue, change, expected):
+    assert expected not in page(client, issue)
+    assert queries_for(client, issue) == 0  # cached
+    change(issue)
+    assert expected in page(client, issue)
+
+
+def setattr_save(instance, field, value):
+    setattr(instance, field, value)
+    instance.save()
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        (lambda issue, tag, code, other: issue.tags.add(tag), "加上的标签"),
+        (lambda issue, tag, code, other: code.issues.add(issue), "无权限"),
+        (lambda issue, tag, code, other: issue.error_codes.add(code), "无权限"),
+        (lambda issue, tag, code, other: issue.related.add(other), "相关的问题"),
+    ],
+    ids=["tag", "code", "code-from-issue", "related"],
+)
+def test_a_new_link_shows_on_the_next_request(client, issue, link, expected):
+    # The rows exist before the page is cached: only the link itself changes.
+    tag = Tag.objects.create(slug="new", name="加上的标签")
+    code = make_code(issue.product, "2004", description="无权限")
+    other = make_issue(product=issue.product, slug="other", title="相关的问题")
+    assert expected not in page(client, issue)
+    assert queries_for(client, issue) == 0
+    link(issue, tag, code, other)
+    assert expected in page(client, issue)
+
+
+def test_removing_a_link_shows_on_the_next_request(client, issue):
+    assert "sdktoken校验失败" in page(client, issue)
+    issue.error_codes.clear()
+    assert "sdktoken校验失败" not in page(client, issue)
+
+
+def test_unpublishing_takes_the_page_away_at_once(client, issue):
+    page(client, issue)
+    issue.status = Issue.Status.DRAFT
+    issue.save()
+    assert get(client, issue).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_deleting_takes_the_page_away_at_once(client, issue):
+    page(client, issue)
+    Issue.objects.get(pk=issue.pk).delete()
+    assert get(client, issue).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_generation_changes_again_when_the_edit_commits(
+    issue, django_capture_on_commit_callbacks
+):
+    before = content_generation.current()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        issue.title = "改"
+        issue.save()
+    inside = content_generation.current()
+    assert inside != before  # visible inside the transaction already
+    for callback in callbacks:
+        callback()
+    assert content_generation.current() != inside  # and again once committed
+
+
+def test_feedback_does_not_make_pages_stale(client, issue):
+    page(client, issue)
+    Feedback.objects.create(issue=issue, helpful=True)
+    assert queries_for(client, issue) == 0
+
+
+def test_a_page_rendered_before_an_edit_is_never_stored_as_current(client, issue):
+    """The generation is read before the database: an edit in between makes the entry stale."""
+    real_head = page_cache.selectors.issue_page_head
+
+    def edit_during_render(**kwargs):
+        head = real_head(**kwargs)
+        editor_copy = Issue.objects.get(pk=head.pk)
+        editor_copy.title = "渲染中改的标题"
+        editor_copy.save()  # committed while this reader renders the copy it read
+        return head
+
+    with mock.patch.object(page_cache.selectors, "issue_page_head", side_effect=edit_during_render):
+        assert "渲染中改的标题" not in page(client, issue)
+    assert "渲染中改的标题" in page(client, issue)
+
+
+def test_a_new_release_does_not_serve_the_old_releases_pages(client, issue):
+    page(client, issue)
+    with mock.patch.object(shared_pages, "release_digest", return_value="next-release"):
+        assert queries_for(client, issue) > 0
+
+
+def test_entries_expire_after_the_configured_time(client, issue, settings):
+    settings.KB_PAGE_CACHE_SECONDS = 123
+    with mock.patch.object(shared_pages.cache, "set", wraps=shared_pages.cache.set) as cache_set:
+        page(client, issue)
+    timeouts = [
+        call.kwargs.get("timeout")
+        for call in cache_set.call_args_list
+        if call.args[0].startswith(shared_pages.KEY_PREFIX)
+    ]
+    assert timeouts == [123]
+
+
+# --- Only for readers who all see the same ---------------------------------------
+
+
+def test_signed_in_readers_are_never_served_the_shared_page(client, issue, editor):
+    page(client, issue)
+    client.force_login(editor)
+    assert queries_for(client, issue) > 0
+
+
+def test_a_query_string_bypasses_the_shared_page(client, issue):
+    page(client, issue)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(issue.get_absolute_url() + "?feedback=thanks")
+    assert response.status_code == HTTPStatus.OK
+    assert len(captured) > 0
+
+
+def test_internal_issues_are_never_stored(client, issue, helpdesk):
+    issue.visibility = Issue.Visibility.INTERNAL
+    issue.save()
+    client.force_login(helpdesk)
+    page(client, issue)
+    client.logout()
+    assert get(client, issue).status_code == HTTPStatus.NOT_FOUND
+    assert not [key for key in cache._cache if shared_pages.KEY_PREFIX in key]
+
+
+def test_languages_get_their_own_pages(client, issue):
+    chinese = get(client, issue, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = get(client, issue, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="zh-hans"' in chinese and 'lang="en"' in english
+    assert 'lang="en"' in get(client, issue, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+# --- View counts stay exact -------------------------------------------------------
+
+
+def test_view_counts_stay_exact_across_flushes(client, issue):
+    Issue.objects.filter(pk=issue.pk).update(view_count=100)
+    shown = [shown_count(page(client, issue)) for _ in range(12)]
+    # Every view is shown at once, also after the flushes (every fifth view).
+    assert shown == list(range(101, 113))
+    assert stored_count(issue) == 110
+
+
+def test_a_flush_publishes_the_written_count_by_slug(issue):
+    for _ in range(3):
+        view_counts.record(issue.pk)
+    view_counts.flush(issue.pk)
+    assert cache.get(view_counts.written_key(issue.slug)) == 3
+
+
+def test_a_count_read_before_a_flush_never_replaces_the_flushed_one(issue):
+    cache.set(view_counts.written_key(issue.slug), 50)
+    view_counts.remember_written(issue.slug, 40)
+    assert cache.get(view_counts.written_key(issue.slug)) == 50
+
+
+# --- Failure and configuration ----------------------------------------------------
+
+
+def test_a_cache_outage_falls_back_to_the_database(client, issue):
+    page(client, issue)
+    with mock.patch.object(shared_pages.cache, "get_many", side_effect=ConnectionError):
+        assert "登录失败" in page(client, issue)
+
+
+def test_auto_is_on_only_for_a_cache_every_worker_shares(settings):
+    settings.KB_PAGE_CACHE = "auto"
+    with mock.patch.object(shared_pages, "cache", LocMemCache("x", {})):
+        assert not shared_pages.enabled()
+    with mock.patch.object(shared_pages, "cache", RedisCache("redis://127.0.0.1:6379/0", {})):
+        assert shared_pages.enabled()
+    settings.KB_PAGE_CACHE = "off"
+    with mock.patch.object(shared_pages, "cache", RedisCache("redis://127.0.0.1:6379/0", {})):
+        assert not shared_pages.enabled()
+
+
+def test_off_renders_from_the_database_every_time(client, issue, settings):
+    settings.KB_PAGE_CACHE = "off"
+    page(client, issue)
+    assert queries_for(client, issue) > 0
+
+
+def test_lookup_is_skipped_for_anything_but_a_plain_anonymous_get(rf):
+    request = rf.post("/issues/x/")
+    request.user = AnonymousUser()
+    assert shared_pages.lookup(request, "x").key is None
