@@ -186,3 +186,14 @@ def test_concurrent_views_are_all_counted(issue):
         worker.join()
     view_counts.flush_all()
     assert stored_count(issue) == per_thread * threads
+
+
+def test_a_database_without_update_returning_writes_the_same(issue):
+    from django.db import connection
+
+    for _ in range(3):
+        services.issue_record_view(issue=issue)
+    with mock.patch.object(connection.features, "can_return_columns_from_insert", False):
+        assert view_counts.flush(issue.pk) == 3
+    assert stored_count(issue) == 3
+    assert cache.get(view_counts.written_key(issue.slug)) == 3
