@@ -8,8 +8,10 @@
 # the mixed helpdesk traffic, issue pages alone, and /robots.txt as the baseline of
 # the same stack. Prints req/s, p50, p99 and errors, then the issue pages against
 # the targets: zero errors, p99 < 150 ms, throughput >= 50% of the baseline.
-# The database is whatever DATABASE_URL says (as for `make serve`); use PostgreSQL
-# for figures that mean something for production.
+# The database and cache are whatever DATABASE_URL and CACHE_URL say (as for
+# `make serve`); use PostgreSQL and Redis for figures that mean something for
+# production:
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite CACHE_URL=redis://127.0.0.1:6379/0 bench/load.sh
 # gunicorn settings come from the environment as for `make serve`, so worker
 # classes compare on the same machine state, e.g.
 #   GUNICORN_WORKER_CLASS=gthread GUNICORN_THREADS=4 bench/load.sh
@@ -42,6 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+BASE_URL_GIVEN=${BASE_URL:-}
 if [ -z "${BASE_URL:-}" ]; then
 	BASE_URL="http://127.0.0.1:$PORT"
 	echo "Starting make serve on $BASE_URL (log: server output is kept only on failure)…"
@@ -68,6 +71,14 @@ esac
 
 echo "wrk: $CONNECTIONS connections, $THREADS threads, $DURATION per run, against $BASE_URL"
 echo "server: $(curl -fsS "$BASE_URL/healthz")"
+if [ -z "${BASE_URL_GIVEN:-}" ]; then
+	echo "database: ${DATABASE_URL:-SQLite (the default)}; cache: ${CACHE_URL:-locmem:// (the default)}"
+	case "${CACHE_URL:-}" in
+		redis://* | rediss://*) ;;
+		*) echo "note: production runs CACHE_URL=redis://…; with the per-process default the" \
+			"database-free page cache (KB_PAGE_CACHE=auto) stays off." ;;
+	esac
+fi
 echo
 results="$workdir/results"
 for mix in mixed issues robots; do
