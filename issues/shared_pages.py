@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
@@ -54,7 +54,8 @@ MAX_REMEMBERED_SLUGS = 10_000
 def enabled() -> bool:
     mode = settings.KB_PAGE_CACHE
     if mode == "auto":
-        return shared_across_processes(cache)
+        # The backend itself: ``cache`` is a proxy that is an instance of no backend class.
+        return shared_across_processes(caches[DEFAULT_CACHE_ALIAS])
     return mode == "on"
 
 

@@ -126,13 +126,20 @@ def record(issue_pk: int, *, since=UNKNOWN) -> int:
         return 1
     try:
         pending = _increment(issue_pk)
-        if _due(issue_pk, pending, since):
-            flush(issue_pk)
-        return pending
+        due = _due(issue_pk, pending, since)
     except Exception:  # the cache is down: count this view the direct way
         logger.warning("view count cache unavailable; writing the view directly", exc_info=True)
         _write(issue_pk, 1)
         return 1
+    if due:
+        try:
+            flush(issue_pk)
+        except Exception:
+            # The database is away (a page served from the cache does not need it):
+            # the views stay pending, since a flush takes them only once written,
+            # and the next view tries again.
+            logger.warning("could not write pending views; keeping them", exc_info=True)
+    return pending
 
 
 def flush(issue_pk: int) -> int:

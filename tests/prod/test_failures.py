@@ -5,10 +5,13 @@ import signal
 import threading
 import time
 from http import HTTPStatus
+from typing import NamedTuple
 
 import pytest
+import redis
 
 from tests.prod.servers import (
+    REDIS_URL,
     Gunicorn,
     TcpProxy,
     database_url,
@@ -17,6 +20,7 @@ from tests.prod.servers import (
     postgres_address,
     production_env,
     request,
+    unavailable,
 )
 
 pytestmark = pytest.mark.slow
@@ -29,12 +33,19 @@ READER_PATHS = [
 ]
 
 
+class Reading(NamedTuple):
+    started: float
+    finished: float
+    outcome: int | str  # the HTTP status, or the name of the connection error
+    body: str
+
+
 class Readers:
     """A few readers requesting pages back to back; every answer is recorded with its time."""
 
     def __init__(self, port: int, *, threads: int = 4):
         self.port = port
-        self.results: list[tuple[float, int | str, str]] = []
+        self.results: list[Reading] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._threads = [
@@ -57,17 +68,19 @@ class Readers:
         while not self._stop.is_set():
             path = READER_PATHS[index % len(READER_PATHS)]
             index += 1
+            started = time.monotonic()
             try:
                 response = request(self.port, path, timeout=10)
                 outcome, body = response.status, response.body
             except OSError as exc:  # reset, refused, timed out
                 outcome, body = type(exc).__name__, ""
             with self._lock:
-                self.results.append((time.monotonic(), outcome, body))
+                self.results.append(Reading(started, time.monotonic(), outcome, body))
 
-    def since(self, moment: float) -> list[tuple[float, int | str, str]]:
+    def since(self, moment: float) -> list["Reading"]:
+        """The requests made entirely after ``moment``."""
         with self._lock:
-            return [result for result in self.results if result[0] >= moment]
+            return [result for result in self.results if result.started >= moment]
 
 
 def assert_friendly_outage_page(body: str) -> None:
@@ -111,17 +124,21 @@ def test_database_outage_under_load_gives_friendly_503_and_recovers_without_rest
                 time.sleep(1.5)
 
             assert server.process.poll() is None and server.process.pid == master_pid
-            outcomes = [outcome for _, outcome, _ in readers.results]
+            outcomes = [reading.outcome for reading in readers.results]
             unexpected = {
                 o for o in outcomes if o not in {HTTPStatus.OK, HTTPStatus.SERVICE_UNAVAILABLE}
             }
             assert not unexpected, f"{unexpected}\n{server.log()}"
 
-            healthy_before = [o for t, o, _ in readers.results if t < before_cut]
+            healthy_before = [r.outcome for r in readers.results if r.finished < before_cut]
             assert healthy_before and set(healthy_before) == {HTTPStatus.OK}
 
             during = [
-                (o, body) for t, o, body in readers.results if before_cut + 0.5 < t < restored_at
+                # Made entirely while the database was away: a request begun before
+                # the cut may still have had its answer from the database.
+                (r.outcome, r.body)
+                for r in readers.results
+                if before_cut < r.started and r.finished < restored_at
             ]
             assert during, "the readers made no requests while the database was away"
             assert {o for o, _ in during} == {HTTPStatus.SERVICE_UNAVAILABLE}
@@ -132,7 +149,7 @@ def test_database_outage_under_load_gives_friendly_503_and_recovers_without_rest
             assert health_down.headers["content-type"] == "application/json"
             assert '"database": false' in health_down.body
 
-            after = [o for _, o, _ in readers.since(recovered_at + 0.5)]
+            after = [r.outcome for r in readers.since(recovered_at + 0.5)]
             assert after and set(after) == {HTTPStatus.OK}
 
 
@@ -149,6 +166,44 @@ def test_api_reader_gets_json_503_during_outage(postgres_deployment, tmp_path):
             assert response.headers["content-type"] == "application/json"
             assert response.headers["retry-after"].isdigit()
             assert "error" in response.body and "Traceback" not in response.body
+
+
+# A Redis database of its own, flushed before use (test_scaleout.py has 13, test_caches.py 12).
+OUTAGE_REDIS_DB = 11
+
+
+def test_cached_issue_pages_stay_up_while_the_database_is_away(postgres_deployment, tmp_path):
+    """With Redis, anonymous issue pages need no database (issues/shared_pages.py)."""
+    cache_url = f"{REDIS_URL}/{OUTAGE_REDIS_DB}"
+    try:
+        redis.Redis.from_url(cache_url, socket_connect_timeout=3).flushdb()
+    except redis.RedisError as exc:
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    issue_paths = [path for path in READER_PATHS if path.startswith("/issues/")]
+    with TcpProxy(postgres_address()) as proxy:
+        env = {
+            **postgres_deployment,
+            "DATABASE_URL": database_url("kbsite_prod_failover", host="127.0.0.1", port=proxy.port),
+            "CACHE_URL": cache_url,
+        }
+        with Gunicorn(env, workers=1, log_path=tmp_path / "gunicorn.log") as server:
+            before = {path: request(server.port, path) for path in issue_paths}
+            assert {r.status for r in before.values()} == {HTTPStatus.OK}, server.log()
+            proxy.cut()
+            for path in issue_paths:
+                during = request(server.port, path)
+                assert during.status == HTTPStatus.OK, server.log()
+                title = before[path].body.split("<title>")[1].split("</title>")[0]
+                assert f"<title>{title}</title>" in during.body
+            # Pages that need the database still answer with the friendly 503.
+            home = request(server.port, "/")
+            assert home.status == HTTPStatus.SERVICE_UNAVAILABLE
+            assert_friendly_outage_page(home.body)
+            proxy.restore()
+            deadline = time.monotonic() + 15
+            while request(server.port, "/").status != HTTPStatus.OK:
+                assert time.monotonic() < deadline, "no recovery after the database returned"
+                time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
@@ -183,8 +238,8 @@ def test_killed_worker_is_replaced_and_only_its_request_fails(sqlite_deployment,
 
         replacement = current - original
         assert len(replacement) == 1
-        failures = [o for _, o, _ in readers.results if o != HTTPStatus.OK]
+        failures = [r.outcome for r in readers.results if r.outcome != HTTPStatus.OK]
         # A sync worker holds at most one request: that one may fail, no other.
         assert len(failures) <= 1, failures
-        after = [o for _, o, _ in readers.since(replaced_at)]
+        after = [r.outcome for r in readers.since(replaced_at)]
         assert len(after) > 10 and set(after) == {HTTPStatus.OK}
