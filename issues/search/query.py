@@ -7,6 +7,7 @@
 always applied: internal entries only for users who may read them.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -15,12 +16,21 @@ from django.utils.safestring import SafeString
 from issues.models import can_read_internal
 from issues.search import codes, highlight, synonyms, weights
 from issues.search import terms as search_terms
-from issues.search.analyzer import Term, analyze_query, fold
+from issues.search.analyzer import Term, analyze_query, bigrams, fold
 from issues.search.backends import get_backend
 from issues.search.models import SearchEntry
-from issues.search.ranking import Match, measure, passes, score
+from issues.search.ranking import (
+    Match,
+    idf,
+    measure,
+    passes,
+    score,
+    text_score,
+    weighted_length,
+)
 
 MAX_TOKENS = 64
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass
@@ -83,10 +93,7 @@ def _every_term(core: list[Term], counts: dict[str, int]) -> list[list[list[str]
     """
     if len(core) < 2:
         return []
-    groups = [
-        [[token] for token in sorted(term.tokens)] + [sorted(words) for words in term.alternatives]
-        for term in core
-    ]
+    groups = [_ways_to_hold(term) for term in core]
     if sum(len(words) for group in groups for words in group) > MAX_TOKENS:
         return []
     for group in groups:
@@ -94,6 +101,20 @@ def _every_term(core: list[Term], counts: dict[str, int]) -> list[list[list[str]
         if most < weights.CANDIDATES:
             return []
     return groups
+
+
+def _ways_to_hold(term: Term) -> list[list[str]]:
+    """The term's tokens, each alone, then the synonyms that can add something.
+
+    A synonym holding one of the term's own tokens, or every word of a shorter
+    synonym, matches nothing more (synonym groups overlap: "换号" and "换个账号"
+    arrive from several members), so the database is not asked for it.
+    """
+    ways = [frozenset([token]) for token in sorted(term.tokens)]
+    for words in sorted(set(term.alternatives), key=lambda w: (len(w), sorted(w))):
+        if not any(way <= words for way in ways):
+            ways.append(words)
+    return [sorted(way) for way in ways]
 
 
 def _term_tokens(terms: list[Term]) -> list[str]:
@@ -123,6 +144,8 @@ _CANDIDATE_FIELDS = (
     "body_tokens",
     "meta_tokens",
 )
+_TOKEN_FIELDS = ("title", "symptoms", "codes", "body", "meta")  # as SearchEntry.field_tokens
+_TOKEN_COLUMNS = _CANDIDATE_FIELDS[5:]
 _PHRASE_FIELDS = ("pk", "title", "summary", "symptoms", "body")
 
 
@@ -135,14 +158,16 @@ class _Candidate:
     issue_id: int | None
     error_code_id: int | None
     constant_key: str
-    title_tokens: str
-    symptom_tokens: str
-    code_tokens: str
-    body_tokens: str
-    meta_tokens: str
+    fields: dict[str, list[str]]  # tokens per field, in order, repeats kept
+
+    @classmethod
+    def from_row(cls, row) -> "_Candidate":
+        pk, kind, issue_id, error_code_id, constant_key, *texts = row
+        fields = {name: text.split() for name, text in zip(_TOKEN_FIELDS, texts, strict=True)}
+        return cls(pk, kind, issue_id, error_code_id, constant_key, fields)
 
     def field_tokens(self) -> dict[str, set[str]]:
-        return SearchEntry.field_tokens(self)
+        return {name: set(tokens) for name, tokens in self.fields.items()}
 
 
 def search(
@@ -165,28 +190,29 @@ def search(
     core = [t for t in terms if not t.is_single_character] or terms
     tokens = _query_tokens(terms)
     counts, total = search_terms.frequencies(list({*tokens, *_term_tokens(core)}))
-    candidates = get_backend().search(
+    candidate_ids = get_backend().search(
         _selective(tokens, counts, total),
         every=_every_term(core, counts),
         public_only=not can_read_internal(user),
         restrict=_restriction(entries),
         limit=weights.CANDIDATES,
-        max_scored=weights.MAX_SCORED,
-        max_scored_every=weights.MAX_SCORED_EVERY_TERM,
     )
-    db_scores = dict(candidates)
 
     # One query for the database's candidates and the entries of the codes typed.
     from django.db.models import Q
 
-    wanted = Q(pk__in=db_scores)
+    wanted = Q(pk__in=candidate_ids)
     if tiers_by_code or code_query.words:
         wanted |= Q(error_code_id__in=tiers_by_code) | Q(
             constant_key__in=code_query.words, kind=SearchEntry.Kind.ERROR_CODE
         )
     loaded = {
-        row[0]: _Candidate(*row) for row in base.filter(wanted).values_list(*_CANDIDATE_FIELDS)
+        row[0]: _Candidate.from_row(row)
+        for row in base.filter(wanted).values_list(*_CANDIDATE_FIELDS)
     }
+    idfs = {token: idf(counts.get(token, 0), total) for token in tokens}
+    lengths = {pk: weighted_length(c.fields) for pk, c in loaded.items()}
+    average_length = sum(lengths.values()) / len(lengths) if lengths else 1.0
 
     exact_code_ids = set(tiers_by_code) | {
         c.error_code_id
@@ -195,16 +221,24 @@ def search(
     }
     explaining = _issues_explaining(exact_code_ids)
     phrase = _compact(folded)
+    phrase_bigrams = {b for run in _HAN_RUN.findall(folded) for b in bigrams(run)}
     measured = []
     for pk, candidate in loaded.items():
-        match = Match(entry_id=pk, db_score=db_scores.get(pk, 0.0))
+        match = Match(entry_id=pk)
+        field_tokens = candidate.field_tokens()
+        held = set().union(*field_tokens.values())
+        present = idfs.keys() & held
+        match.text_score = text_score(
+            candidate.fields, field_tokens, present, idfs, lengths[pk], average_length
+        )
         if candidate.error_code_id in exact_code_ids:
             match.code_tier = (
                 weights.EXACT_CONSTANT
                 if candidate.constant_key and candidate.constant_key in code_query.words
                 else tiers_by_code.get(candidate.error_code_id, 0.0)
             )
-        measure(match, core, candidate.field_tokens())
+        measure(match, core, field_tokens)
+        match.may_hold_phrase = phrase_bigrams <= held
         if candidate.issue_id in explaining and match.terms_found:
             match.code_tier = weights.EXPLAINS_EXACT_CODE
         measured.append(match)
@@ -217,7 +251,11 @@ def search(
     ranked = score(matches, known_terms)
     outcome.total = len(ranked)
     page = ranked[:limit]
-    shown = SearchEntry.objects.select_related("product").in_bulk([m.entry_id for m in page])
+    shown = (
+        SearchEntry.objects.select_related("product")
+        .defer(*_TOKEN_COLUMNS)  # the page shows text; the tokens were read already
+        .in_bulk([m.entry_id for m in page])
+    )
     for match in page:
         entry = shown[match.entry_id]
         needles = highlight.highlight_needles(
@@ -240,12 +278,14 @@ def search(
 def _mark_phrases(matches: list[Match], phrase: str, core, known_terms: int, limit: int) -> None:
     """Set ``phrase`` on the entries holding the whole query verbatim.
 
-    A verbatim phrase implies every term was found, and the bonus only matters to an
-    entry it can lift onto the page shown: the ``limit``-th best score without any
-    bonus is a floor no entry below ``floor - PHRASE`` can reach. Only the entries
-    left have their text read and folded, which the order never depends on.
+    A verbatim phrase implies every term was found and, since every pair of adjacent
+    Chinese characters is indexed, that each such pair of the query is among the
+    entry's tokens (``may_hold_phrase``). The bonus only matters to an entry it can
+    lift onto the page shown: the ``limit``-th best score without any bonus is a floor
+    no entry below ``floor - PHRASE`` can reach. Only the entries left have their text
+    read and folded, which the order never depends on.
     """
-    complete = [m for m in matches if m.terms_found == len(core)]
+    complete = [m for m in matches if m.terms_found == len(core) and m.may_hold_phrase]
     if not complete:
         return
     score(matches, known_terms)  # scores without the bonus (phrase is still False)

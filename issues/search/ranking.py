@@ -1,5 +1,7 @@
 """The re-rank: one function that orders candidates, with weights from weights.py."""
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from issues.search import weights
@@ -11,7 +13,7 @@ class Match:
     """How well one entry answers the query."""
 
     entry_id: int
-    db_score: float = 0.0
+    text_score: float = 0.0
     code_tier: float = 0.0  # EXACT_* when the entry is the code typed
     terms_found: int = 0
     title_found: int = 0
@@ -19,6 +21,7 @@ class Match:
     matched_tokens: set[str] = field(default_factory=set)
     found_terms: set[int] = field(default_factory=set)
     phrase: bool = False
+    may_hold_phrase: bool = True  # every Chinese bigram of the query is among its tokens
     score: float = 0.0
 
 
@@ -55,9 +58,47 @@ def passes(match: Match, term_count: int, min_share: float) -> bool:
     return term_count == 0 or match.terms_found / term_count >= min_share - 1e-9
 
 
+def idf(entries_holding: int, total: int) -> float:
+    """BM25's inverse document frequency (never negative)."""
+    return math.log(1.0 + (total - entries_holding + 0.5) / (entries_holding + 0.5))
+
+
+def weighted_length(fields: Mapping[str, list[str]]) -> float:
+    return sum(weights.FIELD_WEIGHTS[name] * len(tokens) for name, tokens in fields.items())
+
+
+def text_score(
+    fields: Mapping[str, list[str]],
+    field_sets: Mapping[str, set[str]],
+    present: Iterable[str],
+    idfs: Mapping[str, float],
+    length: float,
+    average_length: float,
+) -> float:
+    """BM25F: each query token's field-weighted frequency in the entry, saturated,
+    normalised by the entry's weighted length, times the token's idf.
+
+    ``present`` is the query's tokens the entry holds; ``fields`` its tokens in
+    order, repeats kept, and ``field_sets`` the same as sets. Computed in Python for
+    the few candidates only, so both databases score alike and neither scores every
+    matching row.
+    """
+    norm = weights.BM25_K1 * (
+        1.0 - weights.BM25_B + weights.BM25_B * length / (average_length or 1.0)
+    )
+    total = 0.0
+    for token in present:
+        frequency = 0.0
+        for name, tokens in fields.items():
+            if token in field_sets[name]:
+                frequency += weights.FIELD_WEIGHTS[name] * tokens.count(token)
+        total += idfs.get(token, 0.0) * frequency / (frequency + norm)
+    return total
+
+
 def score(matches: list[Match], term_count: int) -> list[Match]:
-    """Exact code first, then title and symptom hits, then the database score."""
-    best_db = max((m.db_score for m in matches), default=0.0) or 1.0
+    """Exact code first, then title and symptom hits, then the text score."""
+    best_text = max((m.text_score for m in matches), default=0.0) or 1.0
     for m in matches:
         share = lambda n: n / term_count if term_count else 0.0  # noqa: E731
         m.score = (
@@ -65,7 +106,7 @@ def score(matches: list[Match], term_count: int) -> list[Match]:
             + weights.TITLE_SHARE * share(m.title_found)
             + weights.SYMPTOM_SHARE * share(m.symptoms_found)
             + weights.TERM_SHARE * share(m.terms_found)
-            + weights.DATABASE_SCORE * max(m.db_score, 0.0) / best_db
+            + weights.TEXT_SCORE * max(m.text_score, 0.0) / best_text
             + (weights.PHRASE if m.phrase else 0.0)
         )
     return sorted(matches, key=lambda m: (-m.score, m.entry_id))

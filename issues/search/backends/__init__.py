@@ -1,9 +1,9 @@
 """The database's own full-text index, chosen by vendor. Both honour one contract:
 
 ``replace(entries)`` (index or re-index), ``remove(ids)``, ``clear()``, and
-``search(tokens, public_only=…, restrict=…, limit=…)`` → ``[(entry_id, score)]``,
-best first, a higher score better. ``tokens`` come from the analyzer, never from
-the user's raw text, and each is quoted by the backend.
+``search(tokens, public_only=…, restrict=…, limit=…, every=…)`` → ``[entry_id]``,
+those holding every term first, unscored (the re-rank scores them). ``tokens`` come
+from the analyzer, never from the user's raw text, and each is quoted by the backend.
 """
 
 from django.db import connection

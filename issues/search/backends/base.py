@@ -31,29 +31,32 @@ class SearchBackend:
         public_only: bool,
         restrict: tuple[str, tuple] | None = None,
         limit: int,
-        max_scored: int = 5000,
         every: Sequence[Sequence[Sequence[str]]] = (),
-        max_scored_every: int | None = None,
-    ) -> list[tuple[int, float]]:
-        """Entries holding any of ``tokens``; first, when ``every`` is given, those
-        holding every group of it (a group: alternatives, each a list of tokens that
-        must all be there).
+    ) -> list[int]:
+        """Ids of up to ``limit`` entries holding any of ``tokens``; first, when
+        ``every`` is given, those holding every group of it (a group: alternatives,
+        each a list of tokens that must all be there).
 
-        The second stage is cheap on a large index: the database intersects posting
-        lists instead of collecting every entry that holds a common word. When it
-        finds ``limit`` entries they are the answer, all of them holding the whole
-        query; otherwise the any-token search runs as the only one.
+        The database only finds entries, in its index's order, and stops at ``limit``:
+        it never scores them. Scoring every entry that holds a common word is what
+        made a query slow on a large index (bm25 counts each token's whole posting
+        list; ts_rank reads each matching row), and the re-rank scores the few
+        candidates itself (ranking.text_score), the same way on both databases.
+        Entries holding every term are the best candidates there are, so they come
+        first; the any-token search fills the list when there are too few of them.
         """
-        bounds = {"public_only": public_only, "restrict": restrict, "limit": limit}
+        bounds = {"public_only": public_only, "restrict": restrict}
+        found: list[int] = []
         if every:
-            found = self._ranked(
-                *self.all_of(every), **bounds, max_scored=max_scored_every or max_scored
-            )
-            if len(found) >= limit:
+            found = self._matching(*self.all_of(every), **bounds, limit=limit)
+            if len(found) >= limit or not tokens:
                 return found
         if not tokens:
             return []
-        return self._ranked(*self.any_of(tokens), **bounds, max_scored=max_scored)
+        more = self._matching(*self.any_of(tokens), **bounds, limit=limit + len(found))
+        seen = set(found)
+        found += [pk for pk in more if pk not in seen]
+        return found[:limit]
 
     def any_of(self, tokens: Sequence[str]) -> tuple[str, list]:
         """A match expression (SQL or the engine's own syntax) and its parameters."""
@@ -62,5 +65,5 @@ class SearchBackend:
     def all_of(self, groups: Sequence[Sequence[Sequence[str]]]) -> tuple[str, list]:
         raise NotImplementedError
 
-    def _ranked(self, expression, params, *, public_only, restrict, limit, max_scored):
+    def _matching(self, expression, params, *, public_only, restrict, limit) -> list[int]:
         raise NotImplementedError

@@ -1,5 +1,6 @@
 """PostgreSQL: a tsvector column (to_tsvector('simple', analyzed text), weighted per
-field with setweight) on the entry table, a GIN index, and ts_rank.
+field with setweight) on the entry table and a GIN index; it finds entries, the
+re-rank scores them.
 
 The query is an OR of plainto_tsquery('simple', token), one bound parameter per
 analyzer token: no user text is ever parsed as tsquery syntax.
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from issues.search.backends.base import FIELDS, SearchBackend, entry_field_texts
-from issues.search.weights import PG_CLASS_WEIGHTS, PG_WEIGHT_CLASS
+from issues.search.weights import PG_WEIGHT_CLASS
 
 TABLE = "search_searchentry"
 CREATE_SQL = [
@@ -27,7 +28,6 @@ _DOCUMENT_SQL = " || ".join(
 )
 # Each token is its own bound parameter: user text is never parsed as tsquery syntax.
 _ONE_WORD_QUERY = "plainto_tsquery('simple', %s)"
-_RANK_WEIGHTS = "{" + ",".join(str(PG_CLASS_WEIGHTS[c]) for c in "DCBA") + "}"
 
 
 class PostgresBackend(SearchBackend):
@@ -61,20 +61,17 @@ class PostgresBackend(SearchBackend):
         )
         return expression, params
 
-    def _ranked(self, expression, params, *, public_only, restrict, limit, max_scored):
-        where, params = ["e.document @@ q.query"], list(params)
+    def _matching(self, expression, params, *, public_only, restrict, limit):
+        # The tsquery is written into the statement (its tokens bound), not in a CTE,
+        # so the planner sees how common they are: a sequential scan that stops after
+        # ``limit`` rows when most entries match, the GIN index when few do.
+        where, params = [f"e.document @@ ({expression})"], list(params)
         if public_only:
             where.append("e.is_public")
         if restrict:
             where.append(f"e.id IN ({restrict[0]})")
             params += list(restrict[1])
-        # ts_rank runs on at most max_scored matching rows: the bound on work.
-        sql = (
-            f"WITH q AS (SELECT {expression} AS query) "  # noqa: S608 - constants
-            f"SELECT m.id, ts_rank('{_RANK_WEIGHTS}', m.document, q.query) AS score "
-            f"FROM (SELECT e.id, e.document FROM {TABLE} e, q "
-            f"WHERE {' AND '.join(where)} LIMIT %s) m, q ORDER BY score DESC LIMIT %s"
-        )
+        sql = f"SELECT e.id FROM {TABLE} e WHERE {' AND '.join(where)} LIMIT %s"  # noqa: S608 - constants
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, max_scored, limit])
-            return [(pk, float(score)) for pk, score in cursor.fetchall()]
+            cursor.execute(sql, [*params, limit])
+            return [pk for (pk,) in cursor.fetchall()]

@@ -1,4 +1,4 @@
-"""SQLite: an FTS5 table over the analyzed text, ranked by bm25 with column weights.
+"""SQLite: an FTS5 table over the analyzed text; it finds entries, the re-rank scores them.
 
 The table's rowid is the SearchEntry id. FTS5 sees only analyzer tokens joined by
 spaces, so its unicode61 tokenizer has nothing left to split.
@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from issues.search.backends.base import FIELDS, SearchBackend, entry_field_texts
-from issues.search.weights import FIELD_WEIGHTS
 
 TABLE = "search_fts"
 CREATE_SQL = (
@@ -66,20 +65,15 @@ class SQLiteFTS5Backend(SearchBackend):
         )
         return expression, []
 
-    def _ranked(self, expression, params, *, public_only, restrict, limit, max_scored):
-        weights = ", ".join(str(FIELD_WEIGHTS[name]) for name in FIELDS)
+    def _matching(self, expression, params, *, public_only, restrict, limit):
         where, params = [f"{TABLE} MATCH %s"], [expression, *params]
         if public_only:
             where.append("is_public = 1")
         if restrict:
             where.append(f"rowid IN ({restrict[0]})")
             params += list(restrict[1])
-        # bm25 is computed for at most max_scored matching rows: the bound on work.
-        sql = (
-            f"SELECT rowid, rank FROM (SELECT rowid, bm25({TABLE}, {weights}) AS rank "  # noqa: S608 - constants
-            f"FROM {TABLE} WHERE {' AND '.join(where)} LIMIT %s) ORDER BY rank LIMIT %s"
-        )
+        # No bm25() here: it counts every matching row of each token before scoring one.
+        sql = f"SELECT rowid FROM {TABLE} WHERE {' AND '.join(where)} LIMIT %s"  # noqa: S608 - constants
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, max_scored, limit])
-            # bm25 is lower-is-better; the contract is higher-is-better.
-            return [(rowid, -rank) for rowid, rank in cursor.fetchall()]
+            cursor.execute(sql, [*params, limit])
+            return [rowid for (rowid,) in cursor.fetchall()]
