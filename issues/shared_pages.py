@@ -14,7 +14,9 @@ trip, plus the ones counting the view, without touching the database:
 - **View count**: the page shows the count the database holds, as the last
   flush published it (issues/view_counts.py ``written_key``), plus the views
   still pending in the cache, this one included: the same number the database
-  path shows, without reading the row.
+  path shows, without reading the row. With Redis the view is counted in the
+  same round trip as the page is read (the issue's pk, which the counter is
+  keyed by, is remembered per slug from the first hit in each process).
 - **Safety net**: entries expire after ``KB_PAGE_CACHE_SECONDS``, bounding how
   long a page could be stale if a generation change was ever lost (the cache
   unreachable at the moment of an edit, or rows changed behind Django's back).
@@ -119,12 +121,18 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
         return Lookup()
     key = page_key(request, slug)
     written_key = view_counts.written_key(slug)
-    known_pk = _issue_pks.get(slug)
     keys = [content_generation.KEY, key, written_key]
-    if known_pk is not None:
-        keys.append(view_counts.since_key(known_pk))
+    known_pk = _issue_pks.get(slug)
+    pending = None
     try:
-        found = cache.get_many(keys)
+        if known_pk is None:
+            found = cache.get_many(keys)
+        else:
+            # The view is counted in the same round trip, and taken back if the
+            # page turns out not to be servable from here.
+            found, pending = _get_many_and_incr(
+                [*keys, view_counts.since_key(known_pk)], view_counts.pending_key(known_pk)
+            )
         generation = found.get(content_generation.KEY) or content_generation.current()
     except Exception:  # a cache outage: the database path still works
         logger.warning("shared page cache unavailable; rendering from the database", exc_info=True)
@@ -132,20 +140,46 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
     page = found.get(key)
     written = found.get(written_key)
     if page is None or written is None or page.generation != generation:
+        _take_back(known_pk, pending)
         # Render from the database under the generation read *before* it.
         return Lookup(key=key, generation=generation)
-    if page.issue_pk == known_pk:
-        since = found.get(view_counts.since_key(known_pk))
-    else:
-        since = view_counts.UNKNOWN
+    if page.issue_pk != known_pk:  # first hit in this process, or the slug moved
+        _take_back(known_pk, pending)
         if len(_issue_pks) >= MAX_REMEMBERED_SLUGS:
             _issue_pks.clear()
         _issue_pks[slug] = page.issue_pk
-    return Lookup(response=_respond(request, page, written=written, since=since))
+        views = view_counts.record(page.issue_pk)
+    elif pending is None:  # no counter yet (first view, or the cache lost it)
+        views = view_counts.record(page.issue_pk, since=found.get(view_counts.since_key(known_pk)))
+    else:
+        since = found.get(view_counts.since_key(known_pk))
+        views = view_counts.counted(page.issue_pk, pending, since=since)
+    return Lookup(response=_respond(request, page, views=written + views))
 
 
-def _respond(request: HttpRequest, page: SharedPage, *, written: int, since) -> HttpResponse:
-    views = written + view_counts.record(page.issue_pk, since=since)
+def _get_many_and_incr(keys: list[str], counter: str) -> tuple[dict, int | None]:
+    """One round trip with kbsite.caches.RedisCache; two calls with other caches."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if hasattr(backend, "get_many_and_incr"):
+        return backend.get_many_and_incr(keys, counter)
+    found = backend.get_many(keys)
+    try:
+        return found, backend.incr(counter)
+    except ValueError:
+        return found, None
+
+
+def _take_back(issue_pk: int | None, pending: int | None) -> None:
+    """Undo the view counted with the lookup when its page is not the one served."""
+    if pending is None:
+        return
+    try:
+        cache.decr(view_counts.pending_key(issue_pk))
+    except Exception:
+        logger.warning("could not take back a view counted for issue %s", issue_pk, exc_info=True)
+
+
+def _respond(request: HttpRequest, page: SharedPage, *, views: int) -> HttpResponse:
     if response := get_conditional_response(request, last_modified=int(page.last_modified)):
         return response
     response = HttpResponse(page_cache.fill_holes(request, page.html, view_count=views))

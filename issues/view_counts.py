@@ -126,19 +126,26 @@ def record(issue_pk: int, *, since=UNKNOWN) -> int:
         return 1
     try:
         pending = _increment(issue_pk)
-        due = _due(issue_pk, pending, since)
     except Exception:  # the cache is down: count this view the direct way
         logger.warning("view count cache unavailable; writing the view directly", exc_info=True)
         _write(issue_pk, 1)
         return 1
-    if due:
-        try:
-            flush(issue_pk)
-        except Exception:
-            # The database is away (a page served from the cache does not need it):
-            # the views stay pending, since a flush takes them only once written,
-            # and the next view tries again.
-            logger.warning("could not write pending views; keeping them", exc_info=True)
+    return counted(issue_pk, pending, since=since)
+
+
+def counted(issue_pk: int, pending: int, *, since=UNKNOWN) -> int:
+    """After a view was added to ``pending_key`` (by ``record`` or by the caller in the
+    same round trip as its other reads): write the pending views if they are due.
+    Returns ``pending``."""
+    try:
+        if not _due(issue_pk, pending, since):
+            return pending
+        flush(issue_pk)
+    except Exception:
+        # The cache or the database is away (a page served from the cache needs
+        # neither to be written): a flush takes views only once they are written,
+        # so they stay pending and the next view tries again.
+        logger.warning("could not write pending views; keeping them", exc_info=True)
     return pending
 
 

@@ -364,3 +364,53 @@ def test_a_database_outage_does_not_break_a_cached_page(client, issue, settings)
     assert view_counts.pending([issue.pk]) == {issue.pk: 2}
     page(client, issue)
     assert stored_count(issue) == 3
+
+
+def test_a_view_counted_with_a_stale_page_is_not_counted_twice(client, issue):
+    shown = [shown_count(page(client, issue)) for _ in range(3)]
+    setattr_save(issue, "title", "改过的标题")  # the cached page is stale now
+    shown += [shown_count(page(client, issue)) for _ in range(3)]
+    assert shown == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_slug_that_moved_to_another_issue_counts_the_right_one(client, issue):
+    page(client, issue)
+    page(client, issue)  # this process now knows the slug's pk
+    issue.slug = "login-fails-old"
+    issue.save()
+    newcomer = make_issue(product=issue.product, slug="login-fails", title="新的问题")
+    for _ in range(2):
+        assert "新的问题" in page(client, newcomer)
+    counts = view_counts.pending([issue.pk, newcomer.pk])
+    assert counts.get(issue.pk, 0) + stored_count(issue) == 2
+    assert counts.get(newcomer.pk, 0) + stored_count(newcomer) == 2
+
+
+@pytest.fixture
+def redis_cache(settings):
+    from tests.prod.servers import REDIS_URL, unavailable
+
+    settings.CACHES = caches_from_url(f"{REDIS_URL}/12", key_prefix="kbtest-pages")
+    try:
+        cache.clear()
+    except Exception as exc:
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    yield
+    cache.clear()
+
+
+def test_with_redis_a_hit_is_one_round_trip_and_counts_exactly(client, issue, redis_cache):
+    Issue.objects.filter(pk=issue.pk).update(view_count=100)
+    shown = [shown_count(page(client, issue)) for _ in range(3)]
+    client_of_redis = cache._cache.get_client(write=True)
+    # A single command (not the one pipeline) would fail and send the page to the database.
+    single_command = AssertionError("a single Redis command on the hot path")
+    with (
+        mock.patch.object(type(client_of_redis), "execute_command", side_effect=single_command),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        shown.append(shown_count(page(client, issue)))
+    assert len(queries) == 0
+    shown += [shown_count(page(client, issue)) for _ in range(8)]
+    assert shown == list(range(101, 113))  # across flushes (every fifth view)
+    assert stored_count(issue) == 110

@@ -96,3 +96,19 @@ def test_shared_across_processes():
     assert shared_across_processes(RedisCache("redis://127.0.0.1:6379/0", {}))
     assert not shared_across_processes(LocMemCache("x", {}))
     assert not shared_across_processes(DummyCache("x", {}))
+
+
+def test_redis_get_many_and_incr_in_one_round_trip(redis_cache):
+    redis_cache.set_many({"page": {"html": "<p>"}, "count": 7})
+    client = redis_cache._cache.get_client(write=True)
+    with mock.patch.object(type(client), "execute_command", side_effect=AssertionError):
+        found, count = redis_cache.get_many_and_incr(["page", "absent"], "count")
+    assert found == {"page": {"html": "<p>"}}
+    assert count == 8
+    assert redis_cache.get("count") == 8
+
+
+def test_redis_get_many_and_incr_creates_no_counter(redis_cache):
+    found, count = redis_cache.get_many_and_incr(["page"], "missing")
+    assert (found, count) == ({}, None)
+    assert redis_cache.get("missing") is None
