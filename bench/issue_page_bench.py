@@ -1,7 +1,7 @@
 """Issue page benchmark, in process: time and queries per request, cached and not.
 
     .venv/bin/python bench/issue_page_bench.py [--requests 200]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite CACHE_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python bench/issue_page_bench.py
 
 Runs with DEBUG off (cached template loader, as served) in a throwaway test
@@ -35,12 +35,13 @@ def main() -> None:
     django.setup()
 
     from django.contrib.auth.models import Group, User
-    from django.core.cache import cache
+    from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+    from issues import shared_pages
     from issues.models import Issue
 
     setup_test_environment()
@@ -76,7 +77,10 @@ def main() -> None:
             ("issue page, Helpdesk, cache warm", measure(signed_in, paths, cold=False)),
             ("/robots.txt", measure(Client(), ["/robots.txt"], cold=False)),
         ]
-        print(f"{connection.vendor}, {len(paths)} issue pages, {args.requests} requests each")
+        backend = type(caches[DEFAULT_CACHE_ALIAS]).__name__
+        shared = "on" if shared_pages.enabled() else "off"
+        print(f"{connection.vendor}, cache {backend} (database-free anonymous pages {shared}),")
+        print(f"{len(paths)} issue pages, {args.requests} requests each")
         print(f"{'':36s} {'ms/request':>10s} {'queries':>8s}")
         for label, (ms, queries) in rows:
             print(f"{label:36s} {ms:10.2f} {queries:8.1f}")
