@@ -104,17 +104,30 @@ def _every_term(core: list[Term], counts: dict[str, int]) -> list[list[list[str]
 
 
 def _ways_to_hold(term: Term) -> list[list[str]]:
-    """The term's tokens, each alone, then the synonyms that can add something.
+    """How an entry holds the term as a whole, for the every-term stage: the whole
+    word (a Chinese word by all its character pairs, which are always indexed, so
+    the word's segmentation inside the entry does not matter), or a synonym.
 
-    A synonym holding one of the term's own tokens, or every word of a shorter
-    synonym, matches nothing more (synonym groups overlap: "换号" and "换个账号"
-    arrive from several members), so the database is not asked for it.
+    The re-rank counts a term found by any one of its tokens ("失败" for "登录失败");
+    asking the database for each token alone would make it union the posting lists
+    of the commonest words, while entries holding the whole word are the better
+    candidates and the rarer ones. A synonym holding the whole word, or every word of
+    a shorter synonym, adds nothing (groups overlap: "换号" and "换个账号" arrive from
+    several members), so it is not asked for.
     """
-    ways = [frozenset([token]) for token in sorted(term.tokens)]
+    surface = term.surface
+    if _HAN_RUN.fullmatch(surface) and len(surface) > 2:
+        ways = [frozenset(bigrams(surface))]
+    elif surface in term.tokens:
+        ways = [frozenset([surface])]
+    else:
+        ways = [frozenset([token]) for token in term.tokens]
     for words in sorted(set(term.alternatives), key=lambda w: (len(w), sorted(w))):
+        if all(word in surface for word in words):
+            continue  # a synonym of a part ("登录" in "登录失败") holds only that part
         if not any(way <= words for way in ways):
             ways.append(words)
-    return [sorted(way) for way in ways]
+    return [sorted(way) for way in sorted(ways, key=lambda w: (len(w), sorted(w)))]
 
 
 def _term_tokens(terms: list[Term]) -> list[str]:
