@@ -96,11 +96,11 @@ def _every_term(core: list[Term], counts: dict[str, int]) -> list[list[list[str]
     groups = [_ways_to_hold(term) for term in core]
     if sum(len(words) for group in groups for words in group) > MAX_TOKENS:
         return []
-    for group in groups:
-        most = sum(min(counts.get(token, 0) for token in words) for words in group)
-        if most < weights.CANDIDATES:
-            return []
-    return groups
+    most = [sum(min(counts.get(t, 0) for t in words) for words in group) for group in groups]
+    if min(most) < weights.CANDIDATES:
+        return []
+    # Rarest first: a backend may drive the search by the first group.
+    return [group for _, group in sorted(zip(most, groups, strict=True), key=lambda x: x[0])]
 
 
 def _ways_to_hold(term: Term) -> list[list[str]]:

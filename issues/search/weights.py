@@ -20,6 +20,9 @@ CANDIDATES = 60
 # re-rank still uses them): max(COMMON_MIN_ENTRIES, COMMON_SHARE × all entries).
 COMMON_MIN_ENTRIES = 1000
 COMMON_SHARE = 0.02
+# PostgreSQL's every-term stage first reads at most this many entries holding the
+# rarest term (backends/postgres.py) before it asks the index for the whole query.
+PG_PROBE_ROWS = 1000
 # A candidate must contain at least this share of the query's terms (OR, not AND:
 # callers add words no entry has, but an entry matching one word of ten is noise).
 # Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and

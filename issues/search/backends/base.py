@@ -48,7 +48,7 @@ class SearchBackend:
         bounds = {"public_only": public_only, "restrict": restrict}
         found: list[int] = []
         if every:
-            found = self._matching(*self.all_of(every), **bounds, limit=limit)
+            found = self._holding_every(every, **bounds, limit=limit)
             if len(found) >= limit or not tokens:
                 return found
         if not tokens:
@@ -64,6 +64,12 @@ class SearchBackend:
 
     def all_of(self, groups: Sequence[Sequence[Sequence[str]]]) -> tuple[str, list]:
         raise NotImplementedError
+
+    def _holding_every(self, groups, *, public_only, restrict, limit) -> list[int]:
+        """Entries holding every group; ``groups`` come rarest first."""
+        return self._matching(
+            *self.all_of(groups), public_only=public_only, restrict=restrict, limit=limit
+        )
 
     def _matching(self, expression, params, *, public_only, restrict, limit) -> list[int]:
         raise NotImplementedError

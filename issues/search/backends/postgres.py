@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from issues.search.backends.base import FIELDS, SearchBackend, entry_field_texts
-from issues.search.weights import PG_WEIGHT_CLASS
+from issues.search.weights import PG_PROBE_ROWS, PG_WEIGHT_CLASS
 
 TABLE = "search_searchentry"
 CREATE_SQL = [
@@ -61,17 +61,50 @@ class PostgresBackend(SearchBackend):
         )
         return expression, params
 
+    def _holding_every(self, groups, *, public_only, restrict, limit):
+        """Driven by the rarest term first, then, if that does not fill the list, the
+        whole query through the index.
+
+        GIN answers an AND by reading the posting list of every token in it, so a
+        query of common words costs as much as its commonest word. Words typed
+        together mostly occur together, so the entries holding the rarest term are
+        read (at most PG_PROBE_ROWS of them) and checked for the rest, which stops
+        after ``limit`` found. When they are too few, the full query answers.
+        """
+        if len(groups) > 1:
+            driver, driver_params = self.all_of(groups[:1])
+            expression, params = self.all_of(groups)
+            where, extra = self._conditions(public_only, restrict)
+            sql = (
+                f"SELECT p.id FROM (SELECT e.id, e.document FROM {TABLE} e "  # noqa: S608 - constants
+                f"WHERE e.document @@ ({driver}){where} LIMIT %s) p "
+                f"WHERE p.document @@ ({expression}) LIMIT %s"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*driver_params, *extra, PG_PROBE_ROWS, *params, limit])
+                found = [pk for (pk,) in cursor.fetchall()]
+            if len(found) >= limit:
+                return found
+        return super()._holding_every(
+            groups, public_only=public_only, restrict=restrict, limit=limit
+        )
+
+    @staticmethod
+    def _conditions(public_only, restrict) -> tuple[str, list]:
+        where, params = "", []
+        if public_only:
+            where += " AND e.is_public"
+        if restrict:
+            where += f" AND e.id IN ({restrict[0]})"
+            params += list(restrict[1])
+        return where, params
+
     def _matching(self, expression, params, *, public_only, restrict, limit):
         # The tsquery is written into the statement (its tokens bound), not in a CTE,
         # so the planner sees how common they are: a sequential scan that stops after
         # ``limit`` rows when most entries match, the GIN index when few do.
-        where, params = [f"e.document @@ ({expression})"], list(params)
-        if public_only:
-            where.append("e.is_public")
-        if restrict:
-            where.append(f"e.id IN ({restrict[0]})")
-            params += list(restrict[1])
-        sql = f"SELECT e.id FROM {TABLE} e WHERE {' AND '.join(where)} LIMIT %s"  # noqa: S608 - constants
+        where, extra = self._conditions(public_only, restrict)
+        sql = f"SELECT e.id FROM {TABLE} e WHERE e.document @@ ({expression}){where} LIMIT %s"  # noqa: S608 - constants
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, limit])
+            cursor.execute(sql, [*params, *extra, limit])
             return [pk for (pk,) in cursor.fetchall()]
