@@ -63,3 +63,18 @@ def test_export_writes_the_requested_format(tmp_path, capsys):
     call_command("export_kb", str(tmp_path), format="markdown")
     assert "Wrote 10 file(s)" in capsys.readouterr().out
     assert (tmp_path / "meeting-sdk" / "codes" / "code_-1019.md").exists()
+
+
+def test_user_option_records_the_import_under_that_account(django_user_model):
+    editor = django_user_model.objects.create_user("importer-editor")
+    call_command("import_kb", str(FAQ), product="mobile-platform", user="importer-editor")
+    issue = Issue.objects.first()
+    revision = issue.history.first()
+    assert revision.history_user == editor
+    assert revision.history_change_reason.startswith("import:")
+
+
+def test_unknown_user_is_a_command_error_before_anything_is_written():
+    with pytest.raises(CommandError, match="No user named"):
+        call_command("import_kb", str(FAQ), product="mobile-platform", user="nobody")
+    assert not Issue.objects.exists()

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from issues.importer import DocumentError, ImportProblem, apply_files, read_paths
@@ -21,8 +22,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="show what would change; write nothing"
         )
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="the account the revisions are recorded under in the history (as in the admin)",
+        )
 
-    def handle(self, *args, paths, product, publish, dry_run, **options):
+    def handle(self, *args, paths, product, publish, dry_run, user, **options):
+        author = self._author(user)
         try:
             parsed = read_paths(paths)
         except (DocumentError, OSError) as exc:
@@ -38,7 +45,12 @@ class Command(BaseCommand):
 
         try:
             result = apply_files(
-                parsed, product_name=product, publish=publish, dry_run=dry_run, on_file=progress
+                parsed,
+                product_name=product,
+                publish=publish,
+                dry_run=dry_run,
+                user=author,
+                on_file=progress,
             )
         except ImportProblem as exc:
             raise CommandError(str(exc)) from exc
@@ -49,3 +61,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Dry run, nothing written. Would be: {totals}."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported {len(parsed)} file(s): {totals}."))
+
+    def _author(self, username: str | None):
+        if not username:
+            return None
+        author = get_user_model().objects.filter(username=username).first()
+        if author is None:
+            raise CommandError(f"No user named “{username}”: create the account first.")
+        return author
