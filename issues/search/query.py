@@ -74,7 +74,8 @@ def _query_tokens(terms: list[Term]) -> list[str]:
 def _selective(tokens: list[str], counts: dict[str, int], total: int) -> list[str]:
     """The tokens worth asking the database for: not held by most entries.
 
-    When every token is common, all are kept and MAX_SCORED bounds the work.
+    When every token is common, the rarest eight are kept; the database stops at
+    CANDIDATES entries either way.
     """
     ceiling = max(weights.COMMON_MIN_ENTRIES, weights.COMMON_SHARE * total)
     rare = [t for t in tokens if 0 < counts.get(t, 0) <= ceiling]
