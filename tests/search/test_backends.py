@@ -55,9 +55,24 @@ def test_every_term_first_when_enough_entries_hold_them_all(make_issue):
     assert found[2] == one.search_entry.pk
 
 
+def test_title_or_symptom_holders_of_every_term_come_first(make_issue):
+    from issues.models import Fix
+
+    in_body = make_issue("body-first", "别的标题")
+    Fix.objects.create(issue=in_body, body="网关超时")
+    split = make_issue("split", "网关重启", symptoms=["偶尔超时"])
+    in_title = make_issue("title-last", "网关超时")
+    every = [[["网关"]], [["超时"]]]
+    backend = get_backend()
+    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=2)
+    assert set(found) == {split.search_entry.pk, in_title.search_entry.pk}
+    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=3)
+    assert found[2] == in_body.search_entry.pk
+
+
 def test_operator_characters_in_every_term_are_plain_tokens(make_issue):
     make_issue("ops-every", "普通条目")
-    for operator in ['"', "*", " OR ", " AND ", "'", "&", "|", "!", ":*", "(", ")"]:
+    for operator in ['"', "*", " OR ", " AND ", "'", "&", "|", "!", ":*", "(", ")", "\\", "}:"]:
         # Read as syntax, the operator would let "普通" alone match.
         every = [[["普通"]], [[f"无此{operator}普通"], ["条目", f"无此{operator}条目"]]]
         assert get_backend().search([], every=every, public_only=False, limit=1) == []

@@ -2,6 +2,11 @@
 field with setweight) on the entry table and a GIN index; it finds entries, the
 re-rank scores them.
 
+A second, small tsvector of the title and symptoms alone (``headline``, with its
+own GIN index) answers "every term in the title or symptoms" as a plain index
+lookup: GIN keeps no weights, so asking the whole document for weight classes
+would read every posting list and then check each entry.
+
 The query is an OR of plainto_tsquery('simple', token), one bound parameter per
 analyzer token: no user text is ever parsed as tsquery syntax.
 """
@@ -10,13 +15,29 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
-from issues.search.backends.base import FIELDS, SearchBackend, entry_field_texts
+from issues.search.backends.base import (
+    FIELDS,
+    HEADLINE_FIELDS,
+    SearchBackend,
+    entry_field_texts,
+)
 from issues.search.weights import PG_PROBE_ROWS, PG_WEIGHT_CLASS
 
 TABLE = "search_searchentry"
 CREATE_SQL = [
     f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS document tsvector",
     f"CREATE INDEX IF NOT EXISTS search_entry_document_gin ON {TABLE} USING GIN (document)",
+]
+HEADLINE_CREATE_SQL = [
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS headline tsvector",
+    f"CREATE INDEX IF NOT EXISTS search_entry_headline_gin ON {TABLE} USING GIN (headline)",
+    # Entries indexed before the column existed: their analyzed text is on the row.
+    f"UPDATE {TABLE} SET headline = to_tsvector('simple', title_tokens || ' ' || symptom_tokens) "  # noqa: S608 - constants
+    "WHERE headline IS NULL AND document IS NOT NULL",
+]
+HEADLINE_DROP_SQL = [
+    "DROP INDEX IF EXISTS search_entry_headline_gin",
+    f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS headline",
 ]
 DROP_SQL = [
     "DROP INDEX IF EXISTS search_entry_document_gin",
@@ -32,11 +53,18 @@ _ONE_WORD_QUERY = "plainto_tsquery('simple', %s)"
 
 class PostgresBackend(SearchBackend):
     def replace(self, entries: Sequence) -> None:
-        rows = [(*entry_field_texts(entry).values(), entry.pk) for entry in entries]
+        rows = [
+            (*entry_field_texts(entry).values(), _headline_text(entry), entry.pk)
+            for entry in entries
+        ]
         if not rows:
             return
         with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {TABLE} SET document = {_DOCUMENT_SQL} WHERE id = %s", rows)  # noqa: S608 - identifiers are constants; values are bound
+            cursor.executemany(
+                f"UPDATE {TABLE} SET document = {_DOCUMENT_SQL}, "  # noqa: S608 - identifiers are constants; values are bound
+                "headline = to_tsvector('simple', %s) WHERE id = %s",
+                rows,
+            )
 
     def remove(self, ids: Iterable[int]) -> None:
         # The tsvector lives on the entry row: deleting the entry removes it.
@@ -44,12 +72,13 @@ class PostgresBackend(SearchBackend):
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {TABLE} SET document = NULL")  # noqa: S608 - identifiers are constants; values are bound
+            cursor.execute(f"UPDATE {TABLE} SET document = NULL, headline = NULL")  # noqa: S608 - identifiers are constants; values are bound
 
     def any_of(self, tokens):
         return " || ".join([_ONE_WORD_QUERY] * len(tokens)), list(tokens)
 
-    def all_of(self, groups):
+    def all_of(self, groups, *, fields=FIELDS):
+        # Which fields is the column's business: document or headline (_holding_every).
         params = [token for group in groups for words in group for token in words]
         expression = " && ".join(
             "("
@@ -61,7 +90,7 @@ class PostgresBackend(SearchBackend):
         )
         return expression, params
 
-    def _holding_every(self, groups, *, public_only, restrict, limit):
+    def _holding_every(self, groups, *, public_only, restrict, limit, fields=FIELDS):
         """Driven by the rarest term first, then, if that does not fill the list, the
         whole query through the index.
 
@@ -70,23 +99,35 @@ class PostgresBackend(SearchBackend):
         together mostly occur together, so the entries holding the rarest term are
         read (at most PG_PROBE_ROWS of them) and checked for the rest, which stops
         after ``limit`` found. When they are too few, the full query answers.
+
+        In the title and symptoms (``fields=HEADLINE_FIELDS``) the same is asked of
+        the small headline column, and the probe's answer stands: an entry holding
+        every term in its title is missed only when more than PG_PROBE_ROWS entries
+        hold the rarest term in theirs.
         """
+        column = "headline" if tuple(fields) == HEADLINE_FIELDS else "document"
         if len(groups) > 1:
             driver, driver_params = self.all_of(groups[:1])
             expression, params = self.all_of(groups)
             where, extra = self._conditions(public_only, restrict)
             sql = (
-                f"SELECT p.id FROM (SELECT e.id, e.document FROM {TABLE} e "  # noqa: S608 - constants
-                f"WHERE e.document @@ ({driver}){where} LIMIT %s) p "
-                f"WHERE p.document @@ ({expression}) LIMIT %s"
+                f"SELECT p.id FROM (SELECT e.id, e.{column} AS text FROM {TABLE} e "  # noqa: S608 - constants
+                f"WHERE e.{column} @@ ({driver}){where} LIMIT %s) p "
+                f"WHERE p.text @@ ({expression}) LIMIT %s"
             )
             with connection.cursor() as cursor:
                 cursor.execute(sql, [*driver_params, *extra, PG_PROBE_ROWS, *params, limit])
                 found = [pk for (pk,) in cursor.fetchall()]
-            if len(found) >= limit:
+            if len(found) >= limit or column == "headline":
                 return found
-        return super()._holding_every(
-            groups, public_only=public_only, restrict=restrict, limit=limit
+        expression, params = self.all_of(groups)
+        return self._matching(
+            expression,
+            params,
+            public_only=public_only,
+            restrict=restrict,
+            limit=limit,
+            column=column,
         )
 
     @staticmethod
@@ -99,12 +140,17 @@ class PostgresBackend(SearchBackend):
             params += list(restrict[1])
         return where, params
 
-    def _matching(self, expression, params, *, public_only, restrict, limit):
+    def _matching(self, expression, params, *, public_only, restrict, limit, column="document"):
         # The tsquery is written into the statement (its tokens bound), not in a CTE,
         # so the planner sees how common they are: a sequential scan that stops after
         # ``limit`` rows when most entries match, the GIN index when few do.
         where, extra = self._conditions(public_only, restrict)
-        sql = f"SELECT e.id FROM {TABLE} e WHERE e.document @@ ({expression}){where} LIMIT %s"  # noqa: S608 - constants
+        sql = f"SELECT e.id FROM {TABLE} e WHERE e.{column} @@ ({expression}){where} LIMIT %s"  # noqa: S608 - constants
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *extra, limit])
             return [pk for (pk,) in cursor.fetchall()]
+
+
+def _headline_text(entry) -> str:
+    texts = entry_field_texts(entry)
+    return " ".join(texts[name] for name in HEADLINE_FIELDS)

@@ -58,11 +58,15 @@ class SQLiteFTS5Backend(SearchBackend):
     def any_of(self, tokens):
         return " OR ".join(quote(token) for token in tokens), []
 
-    def all_of(self, groups):
+    def all_of(self, groups, *, fields=FIELDS):
         expression = " AND ".join(
             "(" + " OR ".join("(" + " AND ".join(map(quote, words)) + ")" for words in group) + ")"
             for group in groups
         )
+        if tuple(fields) != FIELDS:
+            # A column filter: every phrase inside must match in one of these columns.
+            # The names are constants, the tokens inside stay quoted.
+            expression = "{" + " ".join(fields) + "} : (" + expression + ")"
         return expression, []
 
     def _matching(self, expression, params, *, public_only, restrict, limit):
