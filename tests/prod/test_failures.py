@@ -5,6 +5,7 @@ import signal
 import threading
 import time
 from http import HTTPStatus
+from http.client import HTTPException
 from typing import NamedTuple
 
 import pytest
@@ -72,7 +73,7 @@ class Readers:
             try:
                 response = request(self.port, path, timeout=10)
                 outcome, body = response.status, response.body
-            except OSError as exc:  # reset, refused, timed out
+            except (OSError, HTTPException) as exc:  # reset, refused, timed out, cut short
                 outcome, body = type(exc).__name__, ""
             with self._lock:
                 self.results.append(Reading(started, time.monotonic(), outcome, body))
