@@ -52,7 +52,7 @@ def release_digest() -> str:
 
     digest = hashlib.sha256()
     for path in rendering_files():
-        digest.update(str(path.name).encode())
+        digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(Path(markdown.__file__).read_bytes())
     for distribution in RENDERING_DISTRIBUTIONS:

@@ -1,6 +1,6 @@
 """Small builders for test data; the shipped content is used where the real thing matters."""
 
-from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom
+from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
 
 
 def make_product(slug="demo", name="演示产品"):
@@ -22,3 +22,16 @@ def make_issue_with_parts(**kwargs):
 
 def make_code(product, code="-1019", **fields):
     return ErrorCode.objects.create(product=product, code=code, **fields)
+
+
+def make_issue_page_example(**fields):
+    """An issue with everything its page shows: product, tag, symptom, cause, fix, code."""
+    product = make_product(slug="sdk", name="会议 SDK")
+    fields = {"slug": "login-fails", "title": "登录失败", "summary": "登录时报错。", **fields}
+    issue = make_issue(product=product, **fields)
+    issue.tags.add(Tag.objects.create(slug="login", name="登录"))
+    Symptom.objects.create(issue=issue, position=1, text="提示错误")
+    cause = Cause.objects.create(issue=issue, position=1, text="令牌过期")
+    Fix.objects.create(issue=issue, cause=cause, position=1, body="调用 `refreshSDKToken`")
+    make_code(product, "-1019", description="sdktoken校验失败").issues.add(issue)
+    return issue

@@ -1,17 +1,15 @@
 """The shared issue content cache: edits show at once, nothing per-reader is shared."""
 
-from http import HTTPStatus
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from issues import page_cache, selectors
-from issues.models import Cause, Fix, Issue, Symptom, Tag
-from tests.issues.factories import make_code, make_issue, make_product
+from issues.models import Issue, Symptom
+from tests.issues.factories import make_code, make_issue, make_issue_page_example
+from tests.issues.pages import page, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -25,32 +23,7 @@ def empty_cache():
 
 @pytest.fixture
 def issue():
-    product = make_product(slug="sdk", name="会议 SDK")
-    issue = make_issue(
-        product=product,
-        slug="login-fails",
-        title="登录失败",
-        summary="登录时报错。",
-        internal_notes="内部备注：联系值班工程师",
-    )
-    issue.tags.add(Tag.objects.create(slug="login", name="登录"))
-    Symptom.objects.create(issue=issue, position=1, text="提示错误")
-    cause = Cause.objects.create(issue=issue, position=1, text="令牌过期")
-    Fix.objects.create(issue=issue, cause=cause, position=1, body="调用 `refreshSDKToken`")
-    make_code(product, "-1019", description="sdktoken校验失败").issues.add(issue)
-    return issue
-
-
-def page(client, issue, **headers) -> str:
-    response = client.get(issue.get_absolute_url(), **headers)
-    assert response.status_code == HTTPStatus.OK
-    return response.content.decode()
-
-
-def queries_for(client, issue) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        page(client, issue)
-    return len(captured)
+    return make_issue_page_example(internal_notes="内部备注：联系值班工程师")
 
 
 # --- An edit is visible on the very next request ---------------------------------

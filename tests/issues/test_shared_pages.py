@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from issues import content_generation, page_cache, shared_pages, view_counts
-from issues.models import Cause, Feedback, Fix, Issue, Symptom, Tag
+from issues.models import Feedback, Issue, Symptom, Tag
 from kbsite.caches import caches_from_url
-from tests.issues.factories import make_code, make_issue, make_product
+from tests.issues.factories import make_code, make_issue, make_issue_page_example
+from tests.issues.pages import page, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,32 +34,11 @@ def shared_page_cache(settings):
 
 @pytest.fixture
 def issue():
-    product = make_product(slug="sdk", name="会议 SDK")
-    issue = make_issue(
-        product=product, slug="login-fails", title="登录失败", summary="登录时报错。"
-    )
-    issue.tags.add(Tag.objects.create(slug="login", name="登录"))
-    Symptom.objects.create(issue=issue, position=1, text="提示错误")
-    cause = Cause.objects.create(issue=issue, position=1, text="令牌过期")
-    Fix.objects.create(issue=issue, cause=cause, position=1, body="调用 `refreshSDKToken`")
-    make_code(product, "-1019", description="sdktoken校验失败").issues.add(issue)
-    return issue
+    return make_issue_page_example()
 
 
 def get(client, issue, **headers):
     return client.get(issue.get_absolute_url(), **headers)
-
-
-def page(client, issue) -> str:
-    response = get(client, issue)
-    assert response.status_code == HTTPStatus.OK
-    return response.content.decode()
-
-
-def queries_for(client, issue) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        page(client, issue)
-    return len(captured)
 
 
 def shown_count(html: str) -> int:
