@@ -93,3 +93,62 @@ def page(browser, live_server):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# Every journey runs as a person on a phone and on a desktop, in both interface languages.
+JOURNEY_WIDTHS = {390: 844, 1280: 900}
+JOURNEY_LANGUAGES = {"zh-hans": "zh-CN", "en": "en-US"}
+
+
+class Journey:
+    """One person's browser for a journey test: a page, its language and width, and
+    `shot(step)`, which saves a full-page screenshot per step for a person to look at
+    (test-artifacts/journeys/<test>/<language>-<width>-<nn>-<step>.png, git-ignored)."""
+
+    def __init__(self, page, *, language: str, width: int, folder: Path):
+        self.page = page
+        self.language = language
+        self.width = width
+        self.folder = folder
+        self.steps = 0
+
+    @property
+    def is_phone(self) -> bool:
+        return self.width < 600
+
+    def text(self, zh: str, en: str) -> str:
+        """What the interface says in this journey's language."""
+        return zh if self.language == "zh-hans" else en
+
+    def shot(self, step: str) -> Path:
+        self.steps += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{self.language}-{self.width}-{self.steps:02d}-{step}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture(
+    params=[(lang, width) for lang in JOURNEY_LANGUAGES for width in JOURNEY_WIDTHS],
+    ids=lambda param: f"{param[0]}-{param[1]}",
+)
+def journey(request, browser, live_server, artifacts_dir):
+    """A browser in one language at one width; the test runs at 390 and 1280 wide, in
+    zh-hans and en. The language cookie is set as the site's switcher sets it."""
+    language, width = request.param
+    context = browser.new_context(
+        base_url=live_server.url,
+        locale=JOURNEY_LANGUAGES[language],
+        viewport={"width": width, "height": JOURNEY_WIDTHS[width]},
+        is_mobile=width < 600,
+        has_touch=width < 600,
+    )
+    host = live_server.url.split("//", 1)[1].split(":", 1)[0]
+    context.add_cookies(
+        [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    folder = artifacts_dir / "journeys" / request.node.originalname
+    yield Journey(page, language=language, width=width, folder=folder)
+    context.close()
