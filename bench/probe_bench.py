@@ -2,13 +2,7 @@
 
     .venv/bin/python bench/probe_bench.py [--targets 50] [--timeout 2] [--concurrency N] [--json]
 
-Starts its own loopback servers (an HTTP server that answers, a TCP port that
-accepts and never says a word, a UDP echo and a UDP socket that never answers),
-then runs the real runner and checks (guard included) over --targets targets,
-half of them silent, each with --timeout seconds. Loopback is allowed for this
-process only; names resolve from an in-memory table, so nothing leaves the machine.
-Prints the wall time against the sum of the timeouts and against one timeout
-(target: at most 1.3 x one timeout). With --json the last line is one JSON object.
+Loopback servers only; what it measures and the figures: docs/benchmarks.md#connectivity-probes.
 """
 
 import argparse

@@ -1,18 +1,9 @@
 """Search benchmark: index build time and query latency against a naive icontains scan.
 
     .venv/bin/python bench/search_bench.py --entries 100000 [--queries 300] [--json] [--keep]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite .venv/bin/python bench/search_bench.py
 
-Runs on the database DATABASE_URL names, in a throwaway test database beside it
-(Django's test database: "test_<name>" on PostgreSQL, a temporary file on SQLite),
-so real data is never touched. With --keep that database survives the run (on
-SQLite a file named after the entry count in the temp directory) and a later run
-with the same --entries reuses it instead of generating and indexing again.
-It generates realistic synthetic entries (Chinese symptoms with English terms,
-error codes with camelCase constants), indexes them with the real index code,
-then times the real search (analysis, database query, re-rank, snippets) over a
-mixed query set, and the same queries as a naive icontains scan over the same
-text fields with the same result limit. With --json the last line is one JSON object.
+Runs in a throwaway test database beside DATABASE_URL's, never on real data.
+What it measures and the figures: docs/benchmarks.md#search.
 """
 
 import argparse

@@ -1,11 +1,7 @@
-"""Login throttling and lockout (django-axes), adapted to kbsite.
+"""Login throttling and lockout (django-axes), adapted to kbsite: failures are counted per
+(username, client address) in the database.
 
-Failed logins are counted per (username, client address) in the database, so
-the count holds across every worker and app server; after AXES_FAILURE_LIMIT
-failures that pair is locked out for AXES_COOLOFF_TIME. Behind a proxy the
-client address is the one kbsite.middleware.ForwardedClientIpMiddleware put in
-REMOTE_ADDR. An admin clears a lockout with `manage.py axes_reset_username
-<name>` or from the admin's "Access attempts" list.
+Settings and unlocking: docs/production.md#security-settings.
 """
 
 import math

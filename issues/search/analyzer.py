@@ -1,12 +1,7 @@
 """The one analyzer: the same tokens for the text we index and the text staff type.
 
-Every step exists because of how helpdesk queries look: full-width digits and
-letters (NFKC), traditional characters from Hong Kong and Taiwan callers (OpenCC
-t2s), Chinese without spaces (jieba words plus overlapping bigrams, so a phrase
-jieba splits differently still meets the index), API constants in camelCase
-(kTMSDKErrorTokenVerifyFailed → k, tmsdk, error, token, …) and error codes typed
-with or without their sign (numbers are indexed unsigned; the sign is honoured by
-the exact code lookup instead).
+NFKC, traditional → simplified, jieba words plus bigrams, camelCase parts, unsigned
+numbers; why each step exists: docs/search.md#one-analyzer.
 """
 
 import logging

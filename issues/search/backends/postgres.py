@@ -1,14 +1,6 @@
-"""PostgreSQL: a tsvector column (to_tsvector('simple', analyzed text), weighted per
-field with setweight) on the entry table and a GIN index; it finds entries, the
-re-rank scores them.
-
-A second, small tsvector of the title and symptoms alone (``headline``, with its
-own GIN index) answers "every term in the title or symptoms" as a plain index
-lookup: GIN keeps no weights, so asking the whole document for weight classes
-would read every posting list and then check each entry.
-
-The query is an OR of plainto_tsquery('simple', token), one bound parameter per
-analyzer token: no user text is ever parsed as tsquery syntax.
+"""PostgreSQL backend: weighted tsvector columns with GIN indexes find candidates;
+the re-rank scores them. User tokens are bound parameters, never tsquery syntax.
+See docs/search.md#index.
 """
 
 from collections.abc import Iterable, Sequence
