@@ -1,16 +1,8 @@
 """Issue page benchmark, in process: time and queries per request, cached and not.
 
     .venv/bin/python bench/issue_page_bench.py [--requests 200]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbsite CACHE_URL=redis://127.0.0.1:6379/0 \
-        .venv/bin/python bench/issue_page_bench.py
 
-Runs with DEBUG off (cached template loader, as served) in a throwaway test
-database beside the one DATABASE_URL names, loaded with the shipped content.
-Prints, for the shipped issue pages and /robots.txt: the mean time per request
-through the whole middleware stack (test client, no network) and the queries
-per request, for an anonymous reader with the page cache cold (cleared before
-every request) and warm, and for a signed-in Helpdesk reader (content fragments
-cached, page rendered per reader).
+What it measures and the figures so far: docs/benchmarks.md#issue-page-in-process.
 """
 
 import argparse

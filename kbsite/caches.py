@@ -1,14 +1,6 @@
-"""`CACHE_URL` → Django's CACHES setting.
+"""`CACHE_URL` → Django's CACHES setting (``redis://``, ``rediss://``, ``locmem://``, ``dummy://``).
 
-One URL chooses the cache so a deployment switches from a single machine to a
-fleet by changing the environment, not the code:
-
-- ``locmem://`` (the default): per-process memory; fine for one app server, but
-  rate limits and cached sessions are then per worker, not shared.
-- ``redis://[:password@]host:port/db`` or ``rediss://…`` (TLS): Django's own
-  RedisCache (with one client object per connection pool, see
-  ``ReusingRedisCacheClient``), shared by every worker on every app server.
-- ``dummy://``: no caching at all (rate limits never trigger; for debugging only).
+What each choice means for a deployment: docs/configuration.md#cache-page-cache-and-view-counts.
 """
 
 from urllib.parse import urlsplit

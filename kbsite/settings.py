@@ -1,6 +1,6 @@
 """kbsite settings. Everything deployment-specific comes from the environment.
 
-Every variable read here is documented in README.md and .env.example.
+Every variable read here is documented in docs/configuration.md and .env.example.
 """
 
 from datetime import timedelta

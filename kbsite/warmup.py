@@ -1,14 +1,6 @@
-"""Load what the first requests would otherwise wait for, before a worker takes traffic.
-
-The search analyzer builds its Chinese dictionary (jieba) and the traditional →
-simplified converter lazily, which takes seconds; without this, the first
-search on every fresh gunicorn worker (after a deploy, a HUP or a recycled
-worker) would pay for it. Called from gunicorn.conf.py's post_worker_init.
-
-Then everything loaded so far (Django, the dictionaries, the templates) is
-moved out of the garbage collector's sight with ``gc.freeze()``: it lives as
-long as the worker, yet every full collection walked all of it, about 50 ms
-(measured after warm-up) that landed on whichever request triggered it.
+"""Load what the first requests would otherwise wait for (search dictionaries, release
+digest) before a worker takes traffic, then ``gc.freeze()`` it. Called from
+gunicorn.conf.py's post_worker_init; why: docs/production.md#processes-gunicorn.
 """
 
 import gc

@@ -1,18 +1,7 @@
-"""Plain-text documents shaped like the two sources.
+"""Plain-text documents shaped like the two sources: FAQ sections and a troubleshooting guide.
 
-Two shapes occur, often in one file:
-
-* FAQ sections: ``## 3.title`` followed by labelled paragraphs
-  (``**问题现象**：…``, ``**问题原因**：1、… 2、…``, ``**解决方法**：1、… 2、…``);
-  numbered causes pair with the fixes of the same number.
-* A troubleshooting guide: an introduction, an error-code table
-  (名称 | 错误码 | 说明 | 回调函数), a sentence saying which codes are network related,
-  numbered procedure steps ("1、 …") with an endpoint table (URL | 端口 | 描述) and
-  common cases ("1)problem - check"), then per-code explanations ("4、 -1019错误码").
-
-The guide becomes one issue keyed "<file>#procedure". Whatever matches none of
-these shapes is kept as free text: reported, and stored in the internal notes of
-the file's main issue, so nothing typed into a document is lost.
+Whatever matches neither shape is kept as free text in the main issue's internal notes.
+The shapes are described in docs/importing.md.
 """
 
 import re
