@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues import views
+from issues import api, views
 
 app_name = "issues"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("issues/<slug:slug>/feedback/", views.issue_feedback, name="issue_feedback"),
     path("codes/", views.code_index, name="code_index"),
     path("codes/<slug:product>/<str:code>/", views.code_detail, name="code_detail"),
+    path("api/issues/<slug:slug>/", api.issue_detail, name="api_issue"),
+    path("api/codes/<slug:product>/<str:code>/", api.code_detail, name="api_code"),
 ]

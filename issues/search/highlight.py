@@ -63,10 +63,6 @@ def highlight(text: str, needles: list[str]) -> SafeString:
     return mark_safe(_render(text, spans, 0, len(text)))  # noqa: S308 - escaped in _render
 
 
-def hit_count(text: str, needles: list[str]) -> int:
-    return len(_spans(text, needles)[0]) if text else 0
-
-
 def snippet(texts: list[str], needles: list[str], *, length: int = 140) -> tuple[SafeString, str]:
     """The best window of the text with most hits: (highlighted HTML, plain text)."""
     best_text, best_spans, best_hits = "", [], -1

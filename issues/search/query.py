@@ -11,13 +11,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.safestring import SafeString
 
-from issues.models import can_read_internal
-from issues.search import codes, highlight, synonyms, weights
+from issues.models import ErrorCode, can_read_internal
+from issues.search import code_lookup, highlight, synonyms, weights
 from issues.search import terms as search_terms
 from issues.search.analyzer import Term, analyze_query, bigrams, fold
 from issues.search.backends import get_backend
+from issues.search.backends.base import FIELDS
 from issues.search.models import SearchEntry
 from issues.search.ranking import (
     Match,
@@ -158,7 +160,6 @@ _CANDIDATE_FIELDS = (
     "body_tokens",
     "meta_tokens",
 )
-_TOKEN_FIELDS = ("title", "symptoms", "codes", "body", "meta")  # as SearchEntry.field_tokens
 _TOKEN_COLUMNS = _CANDIDATE_FIELDS[5:]
 _PHRASE_FIELDS = ("pk", "title", "summary", "symptoms", "body")
 
@@ -172,16 +173,37 @@ class _Candidate:
     issue_id: int | None
     error_code_id: int | None
     constant_key: str
-    fields: dict[str, list[str]]  # tokens per field, in order, repeats kept
+    fields: dict[str, list[str]]  # tokens per field (backends.base.FIELDS), repeats kept
 
     @classmethod
     def from_row(cls, row) -> "_Candidate":
         pk, kind, issue_id, error_code_id, constant_key, *texts = row
-        fields = {name: text.split() for name, text in zip(_TOKEN_FIELDS, texts, strict=True)}
+        fields = {name: text.split() for name, text in zip(FIELDS, texts, strict=True)}
         return cls(pk, kind, issue_id, error_code_id, constant_key, fields)
 
     def field_tokens(self) -> dict[str, set[str]]:
         return {name: set(tokens) for name, tokens in self.fields.items()}
+
+
+@dataclass
+class _Query:
+    """The query as every later step reads it: analyzed once."""
+
+    folded: str
+    terms: list[Term]
+    # Lone Chinese characters ("后", "再") are searched (as bigrams with their neighbours)
+    # but do not count when judging how much of the query an entry covers.
+    core: list[Term]
+    tokens: list[str]
+    codes: code_lookup.CodeQuery
+    code_tiers: dict[int, float] = field(default_factory=dict)  # ErrorCode id → tier
+
+    @property
+    def phrase(self) -> str:
+        return _compact(self.folded)
+
+    def names_constant(self, candidate: _Candidate) -> bool:
+        return bool(candidate.constant_key) and candidate.constant_key in self.codes.words
 
 
 def search(
@@ -192,91 +214,116 @@ def search(
     limit: int = 20,
     min_share: float = weights.MIN_TERM_SHARE,
 ) -> Outcome:
+    analyzed = _analyze(query)
+    outcome = Outcome(query=query, normalized=normalize_query(query), terms=analyzed.terms)
+    counts, total = search_terms.frequencies(list({*analyzed.tokens, *_term_tokens(analyzed.core)}))
+    candidate_ids = _candidate_ids(analyzed, counts, total, user=user, entries=entries)
+    base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
+    loaded = _load(analyzed, candidate_ids, base)
+    measured = _measure(analyzed, loaded, counts, total)
+    ranked = _rank(analyzed, measured, min_share=min_share, limit=limit)
+    outcome.total = len(ranked)
+    outcome.results = _results(analyzed, ranked[:limit])
+    return outcome
+
+
+def _analyze(query: str) -> _Query:
+    """Terms, synonyms, tokens and the error codes the query names."""
     folded, terms = analyze_query(query.replace("\u2212", "-"))
     synonyms.expand(folded, terms)
-    outcome = Outcome(query=query, normalized=normalize_query(query), terms=terms)
-    base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
+    codes = code_lookup.extract(unicodedata.normalize("NFKC", folded))
+    return _Query(
+        folded=folded,
+        terms=terms,
+        core=[t for t in terms if not t.is_single_character] or terms,
+        tokens=_query_tokens(terms),
+        codes=codes,
+        code_tiers=code_lookup.code_tiers(codes),
+    )
 
-    code_query = codes.extract(unicodedata.normalize("NFKC", folded))
-    tiers_by_code = codes.code_tiers(code_query)
-    # Lone Chinese characters ("后", "再") are searched (as bigrams with their neighbours)
-    # but do not count when judging how much of the query an entry covers.
-    core = [t for t in terms if not t.is_single_character] or terms
-    tokens = _query_tokens(terms)
-    counts, total = search_terms.frequencies(list({*tokens, *_term_tokens(core)}))
-    candidate_ids = get_backend().search(
-        _selective(tokens, counts, total),
-        every=_every_term(core, counts),
+
+def _candidate_ids(analyzed: _Query, counts, total: int, *, user, entries) -> list[int]:
+    """The database's candidates: unscored, those holding every term first."""
+    return get_backend().search(
+        _selective(analyzed.tokens, counts, total),
+        every=_every_term(analyzed.core, counts),
         public_only=not can_read_internal(user),
         restrict=_restriction(entries),
         limit=weights.CANDIDATES,
     )
 
-    # One query for the database's candidates and the entries of the codes typed.
-    from django.db.models import Q
 
+def _load(analyzed: _Query, candidate_ids: list[int], base) -> dict[int, _Candidate]:
+    """The candidates' tokens, and the entries of the codes typed, in one query."""
     wanted = Q(pk__in=candidate_ids)
-    if tiers_by_code or code_query.words:
-        wanted |= Q(error_code_id__in=tiers_by_code) | Q(
-            constant_key__in=code_query.words, kind=SearchEntry.Kind.ERROR_CODE
+    if analyzed.code_tiers or analyzed.codes.words:
+        wanted |= Q(error_code_id__in=analyzed.code_tiers) | Q(
+            constant_key__in=analyzed.codes.words, kind=SearchEntry.Kind.ERROR_CODE
         )
-    loaded = {
-        row[0]: _Candidate.from_row(row)
-        for row in base.filter(wanted).values_list(*_CANDIDATE_FIELDS)
-    }
-    idfs = {token: idf(counts.get(token, 0), total) for token in tokens}
+    rows = base.filter(wanted).values_list(*_CANDIDATE_FIELDS)
+    return {row[0]: _Candidate.from_row(row) for row in rows}
+
+
+def _measure(analyzed: _Query, loaded: dict[int, _Candidate], counts, total: int) -> list[Match]:
+    """How well each candidate answers: text score, code tier, terms found where."""
+    idfs = {token: idf(counts.get(token, 0), total) for token in analyzed.tokens}
     lengths = {pk: weighted_length(c.fields) for pk, c in loaded.items()}
     average_length = sum(lengths.values()) / len(lengths) if lengths else 1.0
-
-    exact_code_ids = set(tiers_by_code) | {
+    exact_code_ids = set(analyzed.code_tiers) | {
         c.error_code_id
         for c in loaded.values()
-        if c.kind == SearchEntry.Kind.ERROR_CODE and c.constant_key in code_query.words
+        if c.kind == SearchEntry.Kind.ERROR_CODE and analyzed.names_constant(c)
     }
     explaining = _issues_explaining(exact_code_ids)
-    phrase = _compact(folded)
-    phrase_bigrams = {b for run in _HAN_RUN.findall(folded) for b in bigrams(run)}
+    phrase_bigrams = {b for run in _HAN_RUN.findall(analyzed.folded) for b in bigrams(run)}
     measured = []
     for pk, candidate in loaded.items():
         match = Match(entry_id=pk)
         field_tokens = candidate.field_tokens()
         held = set().union(*field_tokens.values())
-        present = idfs.keys() & held
         match.text_score = text_score(
-            candidate.fields, field_tokens, present, idfs, lengths[pk], average_length
+            candidate.fields, field_tokens, idfs.keys() & held, idfs, lengths[pk], average_length
         )
         if candidate.error_code_id in exact_code_ids:
             match.code_tier = (
                 weights.EXACT_CONSTANT
-                if candidate.constant_key and candidate.constant_key in code_query.words
-                else tiers_by_code.get(candidate.error_code_id, 0.0)
+                if analyzed.names_constant(candidate)
+                else analyzed.code_tiers.get(candidate.error_code_id, 0.0)
             )
-        measure(match, core, field_tokens)
+        measure(match, analyzed.core, field_tokens)
         match.may_hold_phrase = phrase_bigrams <= held
         if candidate.issue_id in explaining and match.terms_found:
             match.code_tier = weights.EXPLAINS_EXACT_CODE
         measured.append(match)
+    return measured
 
+
+def _rank(analyzed: _Query, measured: list[Match], *, min_share: float, limit: int) -> list[Match]:
+    """The candidates that answer enough of the query, best first."""
     # Terms no candidate holds cannot tell entries apart: they do not count in the share.
     known_terms = len(set().union(*(m.found_terms for m in measured)))
     matches = [m for m in measured if passes(m, known_terms, min_share)]
-    if len(phrase) >= weights.PHRASE_MIN_CHARS:
-        _mark_phrases(matches, phrase, core, known_terms, limit)
-    ranked = score(matches, known_terms)
-    outcome.total = len(ranked)
-    page = ranked[:limit]
+    if len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS:
+        _mark_phrases(matches, analyzed.phrase, analyzed.core, known_terms, limit)
+    return score(matches, known_terms)
+
+
+def _results(analyzed: _Query, page: list[Match]) -> list[Result]:
+    """The page shown: each entry's text, highlighted, with a snippet."""
     shown = (
         SearchEntry.objects.select_related("product")
         .defer(*_TOKEN_COLUMNS)  # the page shows text; the tokens were read already
         .in_bulk([m.entry_id for m in page])
     )
+    results = []
     for match in page:
         entry = shown[match.entry_id]
         needles = highlight.highlight_needles(
-            {t.surface for t in core if t.tokens & match.matched_tokens} | match.matched_tokens
+            {t.surface for t in analyzed.core if t.tokens & match.matched_tokens}
+            | match.matched_tokens
         )
         html, plain = highlight.snippet(_snippet_sources(entry), needles)
-        outcome.results.append(
+        results.append(
             Result(
                 entry=entry,
                 score=round(match.score, 3),
@@ -286,7 +333,7 @@ def search(
                 snippet=plain,
             )
         )
-    return outcome
+    return results
 
 
 def _mark_phrases(matches: list[Match], phrase: str, core, known_terms: int, limit: int) -> None:
@@ -316,8 +363,6 @@ def _mark_phrases(matches: list[Match], phrase: str, core, known_terms: int, lim
 def _issues_explaining(code_ids: set[int]) -> set[int]:
     if not code_ids:
         return set()
-    from issues.models import ErrorCode
-
     return set(
         ErrorCode.issues.through.objects.filter(errorcode_id__in=code_ids).values_list(
             "issue_id", flat=True

@@ -8,6 +8,4 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("search/click/", views.record_click, name="click"),
     path("api/search/", api.search_api, name="api_search"),
-    path("api/issues/<slug:slug>/", api.issue_detail_api, name="api_issue"),
-    path("api/codes/<slug:product>/<str:code>/", api.code_detail_api, name="api_code"),
 ]

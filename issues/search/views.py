@@ -1,4 +1,4 @@
-"""The search page and the click beacon. Thin: service.run_search does the work."""
+"""The search page and the click beacon. Thin: request.run_search does the work."""
 
 from http import HTTPStatus
 
@@ -13,7 +13,7 @@ from issues.models import Product, Tag
 from issues.search import analytics
 from issues.search.filters import SearchEntryFilter
 from issues.search.forms import SearchForm
-from issues.search.service import FACETS, browse, run_search
+from issues.search.request import FACETS, browse, run_search
 
 PER_PAGE = 20
 MAX_RESULTS = 100

@@ -28,7 +28,8 @@ PG_PROBE_ROWS = 1000
 # Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and
 # are left out of the share.
 MIN_TERM_SHARE = 0.5
-# Closest entries shown when nothing passes: any entry matching this share.
+# Closest entries shown when nothing passes: any entry holding this share of the terms
+# (0: one term is enough).
 CLOSEST_TERM_SHARE = 0.0
 
 # Re-rank: tiers first, then a blend scored in [0, 100].

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 
-from issues.search import analytics
+from issues.search import analytics, weights
 from issues.search.filters import SearchEntryFilter
 from issues.search.forms import SearchForm
 from issues.search.models import SearchEntry, SearchLog
@@ -51,7 +51,9 @@ def run_search(
     entries = filterset.qs if filterset.is_filtering else None
     request.outcome = search(query, user=user, entries=entries, limit=limit)
     if not request.outcome.results and closest_when_empty:
-        request.closest = search(query, user=user, entries=entries, limit=5, min_share=0.0)
+        request.closest = search(
+            query, user=user, entries=entries, limit=5, min_share=weights.CLOSEST_TERM_SHARE
+        )
     if log:
         request.log = analytics.log_search(
             query=query,

@@ -1,8 +1,9 @@
 """Error codes hiding in a query: "-1019", "错误码 0", "登录报错2004", "kTMSDKError…".
 
 Numbers are read with their sign and looked up by ErrorCode's normalised columns
-(issues/codes.py), so the exact signed code ranks above an unsigned match; words
-are compared with constant names (any case) and non-numeric codes.
+(signed "-1019" and unsigned "1019", leading zeros gone), so the exact signed code
+ranks above an unsigned match; words are compared with constant names (any case)
+and non-numeric codes.
 """
 
 import re
@@ -10,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from issues.codes import normalize_code, unsigned_code
 from issues.models import ErrorCode
 from issues.search import weights
 
@@ -39,9 +39,10 @@ def extract(folded: str) -> CodeQuery:
             continue  # "1.2", "4g": a version or a word, not a code
         if not sign and (before == "." or (before.isascii() and before.isalnum())):
             continue  # "ipv6", "v1.19"
-        normalized = normalize_code(f"{sign or ''}{digits}")
-        found.exact.add(normalized)
-        found.unsigned.add(unsigned_code(normalized))
+        # As ErrorCode.save stores them: no leading zeros, and "-0" is "0".
+        unsigned = digits.lstrip("0") or "0"
+        found.exact.add(f"-{unsigned}" if sign and unsigned != "0" else unsigned)
+        found.unsigned.add(unsigned)
     found.words = set(_WORD.findall(folded))
     return found
 
