@@ -15,6 +15,7 @@ from issues.codes import normalize_code
 from issues.importer.document import ErrorCodeDraft, IssueDraft, ParsedFile
 from issues.importer.parts import FixSpec, sync_parts
 from issues.importer.report import Change, FileReport, ImportResult
+from issues.importer.signals import document_imported
 from issues.importer.slugs import ascii_slug, product_slug, unique_slug
 from issues.models import ErrorCode, Issue, Product, Tag
 
@@ -282,6 +283,15 @@ class Writer:
                 report.changes.append(Change("updated", "links of", issue.slug, changed))
 
 
+def _announce(report: FileReport, *, user) -> None:
+    """Let other apps act on the file (probes turn endpoint tables into checklists)."""
+    responses = document_imported.send(sender=Writer, report=report, user=user)
+    if report.parsed.endpoint_tables and not any(answer for _, answer in responses):
+        report.changes.append(
+            Change("kept", "endpoint table", "in the fix text (no app turns it into a checklist)")
+        )
+
+
 def apply_files(
     files: list[ParsedFile],
     *,
@@ -296,8 +306,6 @@ def apply_files(
     Rolling back a real run, instead of guessing, makes the preview list exactly the
     changes a commit would make.
     """
-    from issues.importer.probes_link import apply_endpoint_tables
-
     reports = [FileReport(parsed=parsed) for parsed in files]
     writer = Writer(product_name=product_name, publish=publish, user=user)
     with transaction.atomic():
@@ -317,7 +325,7 @@ def apply_files(
                 on_file(index, len(reports), report)
         writer.apply_links()
         for report in reports:
-            apply_endpoint_tables(report, user=user)
+            _announce(report, user=user)
         if dry_run:
             transaction.set_rollback(True)
     return ImportResult(files=reports, dry_run=dry_run)
