@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from issues.codes import normalize_code
+from issues.importer.checks import ImportOptions, check_files
 from issues.importer.document import ErrorCodeDraft, IssueDraft, ParsedFile
 from issues.importer.parts import FixSpec, sync_parts
 from issues.importer.report import Change, FileReport, ImportResult
@@ -300,15 +301,27 @@ def apply_files(
     dry_run: bool = False,
     user=None,
     on_file=None,
+    create_products: bool = False,
+    update_existing: bool = False,
 ) -> ImportResult:
     """Import parsed files in one transaction; with ``dry_run`` roll it back afterwards.
 
     Rolling back a real run, instead of guessing, makes the preview list exactly the
-    changes a commit would make.
+    changes a commit would make. Files that fail the checks in ``checks.py`` (or could
+    not be read) are reported as refused and write nothing; the others are imported.
     """
-    reports = [FileReport(parsed=parsed) for parsed in files]
+    all_reports = [FileReport(parsed=parsed) for parsed in files]
     writer = Writer(product_name=product_name, publish=publish, user=user)
     with transaction.atomic():
+        check_files(
+            all_reports,
+            ImportOptions(
+                product_name=product_name,
+                create_products=create_products,
+                update_existing=update_existing,
+            ),
+        )
+        reports = [report for report in all_reports if not report.parsed.errors]
         # Products, then codes, then issues, across all files: an issue file may name a
         # product or code that a file later in the list defines.
         for report in reports:
@@ -318,14 +331,15 @@ def apply_files(
         for report in reports:
             for draft in report.parsed.error_codes:
                 writer.apply_error_code(report, draft)
-        for index, report in enumerate(reports, start=1):
-            for draft in report.parsed.issues:
-                writer.apply_issue(report, draft)
+        for index, report in enumerate(all_reports, start=1):
+            if not report.parsed.errors:
+                for draft in report.parsed.issues:
+                    writer.apply_issue(report, draft)
             if on_file is not None:
-                on_file(index, len(reports), report)
+                on_file(index, len(all_reports), report)
         writer.apply_links()
         for report in reports:
             _announce(report, user=user)
         if dry_run:
             transaction.set_rollback(True)
-    return ImportResult(files=reports, dry_run=dry_run)
+    return ImportResult(files=all_reports, dry_run=dry_run)

@@ -99,6 +99,12 @@ class ParsedFile:
     recognised: list[str] = field(default_factory=list)
     free_text: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Why the file is refused as a whole; a refused file writes nothing.
+    errors: list[str] = field(default_factory=list)
 
     def note(self, line: str) -> None:
         self.recognised.append(line)
+
+    @classmethod
+    def refused(cls, *, name: str, reason: str) -> "ParsedFile":
+        return cls(name=name, format="refused", encoding="-", errors=[reason])

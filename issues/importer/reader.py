@@ -1,9 +1,15 @@
-"""From bytes to a parsed file: decode, pick the parser by the file's shape."""
+"""From bytes to a parsed file: decode, pick the parser by the file's shape.
+
+``read_document`` raises ``DocumentError`` for a file that cannot be imported;
+``read_paths`` and ``read_uploads`` instead return it as a refused ``ParsedFile``, so
+one bad file among many is reported with its reason and the others still import.
+"""
 
 from pathlib import Path
 
 from issues.importer.document import ParsedFile
 from issues.importer.encoding import decode_document
+from issues.importer.limits import LimitExceeded, check_size
 from issues.importer.plain import parse_plain
 from issues.importer.structured import parse_json, parse_markdown
 
@@ -14,10 +20,11 @@ class DocumentError(ValueError):
     """A file that cannot be imported; the message names it and says why."""
 
 
-def read_document(data: bytes, *, name: str) -> ParsedFile:
+def read_document(data: bytes, *, name: str, max_bytes: int | None = None) -> ParsedFile:
     from issues.importer.structured import StructuredFormatError
 
     try:
+        check_size(len(data), name=name, limit=max_bytes)
         text, encoding = decode_document(data, name=name)
         stripped = text.lstrip()
         if name.lower().endswith(".json") or stripped.startswith("{"):
@@ -26,10 +33,18 @@ def read_document(data: bytes, *, name: str) -> ParsedFile:
             parsed = parse_markdown(text, name=name)
         else:
             parsed = parse_plain(text, name=name)
-    except (ValueError, StructuredFormatError) as exc:
+    except (ValueError, StructuredFormatError, LimitExceeded) as exc:
         raise DocumentError(str(exc)) from exc
     parsed.encoding = encoding
     return parsed
+
+
+def read_or_refuse(data: bytes, *, name: str, max_bytes: int | None = None) -> ParsedFile:
+    """The parsed file, or a refused one carrying the reason."""
+    try:
+        return read_document(data, name=name, max_bytes=max_bytes)
+    except DocumentError as exc:
+        return ParsedFile.refused(name=name, reason=str(exc))
 
 
 def _files_in(path: Path) -> list[Path]:
@@ -40,12 +55,20 @@ def _files_in(path: Path) -> list[Path]:
     return [path]
 
 
-def read_paths(paths: list[Path]) -> list[ParsedFile]:
-    """Every file named, directories searched for .txt/.md/.json files."""
+def read_paths(paths: list[Path], *, max_bytes: int | None = None) -> list[ParsedFile]:
+    """Every file named, directories searched for .txt/.md/.json files.
+
+    A file over the size limit is refused from its size on disk, before it is read.
+    """
     parsed = []
     for path in paths:
         if not path.exists():
             raise DocumentError(f"{path}: no such file or directory")
         for file in _files_in(path):
-            parsed.append(read_document(file.read_bytes(), name=file.name))
+            try:
+                check_size(file.stat().st_size, name=file.name, limit=max_bytes)
+            except LimitExceeded as exc:
+                parsed.append(ParsedFile.refused(name=file.name, reason=str(exc)))
+                continue
+            parsed.append(read_or_refuse(file.read_bytes(), name=file.name, max_bytes=max_bytes))
     return parsed

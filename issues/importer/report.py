@@ -26,6 +26,10 @@ class FileReport:
     def name(self) -> str:
         return self.parsed.name
 
+    @property
+    def refused(self) -> bool:
+        return bool(self.parsed.errors)
+
     def counts(self) -> dict[str, int]:
         totals: dict[str, int] = {}
         for change in self.changes:
@@ -35,6 +39,11 @@ class FileReport:
     def lines(self) -> list[str]:
         """The report as text, for the command's output and the admin preview."""
         parsed = self.parsed
+        if parsed.errors:
+            out = [f"{parsed.name}: refused, nothing written from this file"]
+            out += [f"  error: {line}" for line in parsed.errors]
+            out += [f"  warning: {line}" for line in parsed.warnings]
+            return out
         out = [f"{parsed.name} ({parsed.format}, {parsed.encoding})"]
         out += [f"  recognised: {line}" for line in parsed.recognised]
         out += [f"  kept as free text: {line}" for line in parsed.free_text]
@@ -53,6 +62,14 @@ class ImportResult:
 
     def lines(self) -> list[str]:
         return [line for report in self.files for line in report.lines()]
+
+    @property
+    def refused(self) -> list[FileReport]:
+        return [report for report in self.files if report.refused]
+
+    @property
+    def accepted(self) -> list[FileReport]:
+        return [report for report in self.files if not report.refused]
 
     def totals(self) -> dict[str, int]:
         totals: dict[str, int] = {}

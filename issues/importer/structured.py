@@ -2,13 +2,12 @@
 
 import json
 import re
-from datetime import date, datetime
 
 import frontmatter
 import yaml
-from django.utils.dateparse import parse_date, parse_datetime
 
 from issues import exporter
+from issues.importer import schema
 from issues.importer.document import (
     ErrorCodeDraft,
     FixDraft,
@@ -16,6 +15,7 @@ from issues.importer.document import (
     ParsedFile,
     ProductDraft,
 )
+from issues.importer.limits import BoundedYAMLHandler, LimitExceeded, load_json
 from issues.importer.text import code_text
 
 
@@ -94,85 +94,84 @@ def split_fixes(text: str) -> list[FixDraft]:
     return fixes
 
 
-def _date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return parse_date(str(value)) if value else None
-
-
-def _datetime(value) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    return parse_datetime(str(value)) if value else None
-
-
-def _strings(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str | int):
-        value = [value]
-    return [str(item).strip() for item in value if str(item).strip()]
-
-
 def parse_markdown(text: str, *, name: str) -> ParsedFile:
     parsed = ParsedFile(name=name, format="markdown")
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=BoundedYAMLHandler())
+    except LimitExceeded as exc:
+        raise StructuredFormatError(f"{name}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise StructuredFormatError(f"{name}: the front matter is not valid YAML: {exc}") from exc
-    meta = post.metadata
-    kind = str(meta.get("kind", "issue"))
-    sections, loose = split_sections(post.content)
+    try:
+        return _markdown_entry(parsed, post.metadata, post.content)
+    except schema.SchemaError as exc:
+        raise StructuredFormatError(f"{name}: {exc}") from exc
+
+
+def _markdown_entry(parsed: ParsedFile, meta: dict, content: str) -> ParsedFile:
+    kind = schema.text(meta, "kind") or "issue"
+    sections, loose = split_sections(content)
     if kind == "product":
+        slug = schema.text(meta, "slug", required=True)
         parsed.products.append(
-            ProductDraft(slug=str(meta["slug"]), name=str(meta["name"]), description=post.content)
+            ProductDraft(
+                slug=slug, name=schema.text(meta, "name", required=True), description=content
+            )
         )
-        parsed.note(f"product {meta['slug']}")
+        parsed.note(f"product {slug}")
         return parsed
     if kind == "tags":
-        parsed.tag_slugs = {str(k): str(v) for k, v in (meta.get("tags") or {}).items()}
+        parsed.tag_slugs = schema.mapping(meta, "tags")
         parsed.note(f"{len(parsed.tag_slugs)} tag(s)")
         return parsed
     if kind == "error_code":
-        code = code_text(str(meta.get("code", "")))
+        (raw_code,) = schema.text_list(meta, "code", numbers=True) or [""]
+        code = code_text(raw_code)
         if not code:
-            raise StructuredFormatError(f"{name}: an error-code file needs a “code:” key")
+            raise schema.SchemaError("an error-code file needs a “code:” key")
         parsed.error_codes.append(
             ErrorCodeDraft(
                 code=code,
-                product=str(meta.get("product", "")),
-                constant=str(meta.get("constant", "")),
-                callbacks=str(meta.get("callbacks", "")),
-                network_relation=str(meta.get("network_relation", "")),
+                product=schema.text(meta, "product") or "",
+                constant=schema.text(meta, "constant") or "",
+                callbacks=schema.text(meta, "callbacks") or "",
+                network_relation=schema.text(
+                    meta, "network_relation", choices=schema.NETWORK_RELATIONS
+                )
+                or "",
                 description=sections.get("description", ""),
                 fix=sections.get("fixes", ""),
             )
         )
         parsed.note(f"error code {code}")
         return parsed
-    if not meta.get("title"):
-        raise StructuredFormatError(f"{name}: the front matter needs a “title:” key")
+    if kind != "issue":
+        raise schema.SchemaError(
+            f"“kind:” must be issue, product, tags or error_code, not “{kind}”"
+        )
+    for key in schema.unknown_keys(meta, schema.ISSUE_KEYS):
+        parsed.warnings.append(f"front matter key “{key}:” is not one kbsite reads; ignored")
     issue = IssueDraft(
-        source=str(meta.get("source") or ""),
-        title=str(meta["title"]),
-        slug=str(meta.get("slug") or ""),
-        product=str(meta.get("product") or ""),
-        status=str(meta["status"]) if meta.get("status") else None,
-        visibility=str(meta["visibility"]) if meta.get("visibility") else None,
+        source=schema.text(meta, "source") or "",
+        title=schema.text(meta, "title", required=True),
+        slug=schema.text(meta, "slug") or "",
+        product=schema.text(meta, "product") or "",
+        status=schema.text(meta, "status", choices=schema.STATUSES),
+        visibility=schema.text(meta, "visibility", choices=schema.VISIBILITIES),
         summary=sections.get("summary", ""),
         internal_notes=sections.get("internal_notes", ""),
         symptoms=split_items(sections.get("symptoms", "")),
         causes=split_items(sections.get("causes", "")),
         fixes=split_fixes(sections.get("fixes", "")),
-        tags=_strings(meta.get("tags")),
-        related=_strings(meta.get("related")),
-        error_codes=[code_text(c) for c in _strings(meta.get("error_codes"))],
-        last_verified_on=_date(meta.get("last_verified_on")),
-        published_at=_datetime(meta.get("published_at")),
-        approved_at=_datetime(meta.get("approved_at")),
-        approved_by=str(meta["approved_by"]) if meta.get("approved_by") else None,
+        tags=schema.text_list(meta, "tags") or [],
+        related=schema.text_list(meta, "related") or [],
+        error_codes=[
+            code_text(c) for c in schema.text_list(meta, "error_codes", numbers=True) or []
+        ],
+        last_verified_on=schema.a_date(meta, "last_verified_on"),
+        published_at=schema.a_datetime(meta, "published_at"),
+        approved_at=schema.a_datetime(meta, "approved_at"),
+        approved_by=schema.text(meta, "approved_by"),
         complete=True,
     )
     for text in loose:
@@ -189,7 +188,9 @@ def parse_markdown(text: str, *, name: str) -> ParsedFile:
 def parse_json(text: str, *, name: str) -> ParsedFile:
     parsed = ParsedFile(name=name, format="json")
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except LimitExceeded as exc:
+        raise StructuredFormatError(f"{name}: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise StructuredFormatError(f"{name}: not valid JSON ({exc})") from exc
     if not isinstance(data, dict) or data.get("format") != exporter.FORMAT_NAME:
@@ -197,32 +198,115 @@ def parse_json(text: str, *, name: str) -> ParsedFile:
             f"{name}: not a kbsite export (expected “format”: “{exporter.FORMAT_NAME}”)"
         )
     try:
-        parsed.products = [ProductDraft(**p) for p in data.get("products", [])]
-        parsed.tag_slugs = {t["name"]: t["slug"] for t in data.get("tags", [])}
-        parsed.error_codes = [ErrorCodeDraft(**c) for c in data.get("error_codes", [])]
-        for record in data.get("issues", []):
-            record = dict(record)
-            fixes = [
-                FixDraft(body=f["body"], cause_position=f.get("cause")) for f in record.pop("fixes")
-            ]
-            parsed.issues.append(
-                IssueDraft(
-                    **{
-                        **record,
-                        "fixes": fixes,
-                        "last_verified_on": _date(record.get("last_verified_on")),
-                        "published_at": _datetime(record.get("published_at")),
-                        "approved_at": _datetime(record.get("approved_at")),
-                        "complete": True,
-                    }
-                )
-            )
-    except (KeyError, TypeError) as exc:
-        raise StructuredFormatError(
-            f"{name}: a record is missing a field or has an unknown one ({exc})"
-        ) from exc
+        parsed.products = [_json_product(p) for p in _records(data, "products")]
+        parsed.tag_slugs = {
+            schema.text(t, "name", required=True): schema.text(t, "slug", required=True)
+            for t in _records(data, "tags")
+        }
+        parsed.error_codes = [_json_code(c) for c in _records(data, "error_codes")]
+        parsed.issues = [_json_issue(record) for record in _records(data, "issues")]
+    except schema.SchemaError as exc:
+        raise StructuredFormatError(f"{name}: {exc}") from exc
     parsed.note(
         f"{len(parsed.products)} product(s), {len(parsed.tag_slugs)} tag(s), "
         f"{len(parsed.error_codes)} error code(s), {len(parsed.issues)} issue(s)"
     )
     return parsed
+
+
+def _records(data: dict, key: str) -> list[dict]:
+    records = data.get(key) or []
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise schema.SchemaError(f"“{key}” must be a list of records")
+    return records
+
+
+def _only(record: dict, known: set[str], what: str) -> None:
+    if unknown := schema.unknown_keys(record, frozenset(known)):
+        raise schema.SchemaError(f"{what} has unknown field(s): {', '.join(unknown)}")
+
+
+def _json_product(record: dict) -> ProductDraft:
+    _only(record, {"slug", "name", "description"}, "a product")
+    return ProductDraft(
+        slug=schema.text(record, "slug", required=True),
+        name=schema.text(record, "name", required=True),
+        description=None if record.get("description") is None else _raw_text(record, "description"),
+    )
+
+
+def _bad(record: dict, key: str):
+    schema.text(record, key)  # raises with the key and the value's type
+    raise schema.SchemaError(f"“{key}:” has a value of the wrong type")
+
+
+_CODE_TEXT_FIELDS = ("product", "constant", "description", "callbacks", "network_relation", "fix")
+
+
+def _json_code(record: dict) -> ErrorCodeDraft:
+    _only(record, {"code", *_CODE_TEXT_FIELDS}, "an error code")
+    (code,) = schema.text_list(record, "code", numbers=True) or [""]
+    if not code_text(code):
+        raise schema.SchemaError("an error code has no “code”")
+    values = {}
+    for key in _CODE_TEXT_FIELDS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            _bad(record, key)
+        values[key] = record.get(key)
+    if values["network_relation"] not in (None, "", *schema.NETWORK_RELATIONS):
+        schema.text(record, "network_relation", choices=schema.NETWORK_RELATIONS)
+    values["product"] = values["product"] or ""
+    return ErrorCodeDraft(code=code_text(code), **values)
+
+
+_ISSUE_FIELDS = schema.ISSUE_KEYS - {"kind"} | {
+    "summary",
+    "internal_notes",
+    "symptoms",
+    "causes",
+    "fixes",
+}
+
+
+def _json_issue(record: dict) -> IssueDraft:
+    _only(record, _ISSUE_FIELDS, "an issue")
+    fixes = []
+    for fix in _records(record, "fixes"):
+        _only(fix, {"body", "cause"}, "a fix")
+        cause = fix.get("cause")
+        if cause is not None and (isinstance(cause, bool) or not isinstance(cause, int)):
+            raise schema.SchemaError(f"a fix's “cause” must be a number, not {cause!r}")
+        fixes.append(FixDraft(body=_raw_text(fix, "body"), cause_position=cause))
+    return IssueDraft(
+        source=schema.text(record, "source") or "",
+        title=schema.text(record, "title", required=True),
+        slug=schema.text(record, "slug") or "",
+        product=schema.text(record, "product") or "",
+        status=schema.text(record, "status", choices=schema.STATUSES),
+        visibility=schema.text(record, "visibility", choices=schema.VISIBILITIES),
+        summary=_raw_text(record, "summary"),
+        internal_notes=_raw_text(record, "internal_notes"),
+        symptoms=schema.text_list(record, "symptoms") or [],
+        causes=schema.text_list(record, "causes") or [],
+        fixes=fixes,
+        tags=schema.text_list(record, "tags") or [],
+        related=schema.text_list(record, "related") or [],
+        error_codes=[
+            code_text(c) for c in schema.text_list(record, "error_codes", numbers=True) or []
+        ],
+        last_verified_on=schema.a_date(record, "last_verified_on"),
+        published_at=schema.a_datetime(record, "published_at"),
+        approved_at=schema.a_datetime(record, "approved_at"),
+        approved_by=schema.text(record, "approved_by"),
+        complete=True,
+    )
+
+
+def _raw_text(record: dict, key: str) -> str:
+    """Text kept exactly as written (Markdown bodies keep their spacing)."""
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        _bad(record, key)
+    return value

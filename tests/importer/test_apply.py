@@ -1,7 +1,6 @@
 import pytest
 
 from issues.importer import apply_files, read_document
-from issues.importer.apply import ImportProblem
 from issues.models import ErrorCode, Issue, Product, Symptom
 from tests.importer.conftest import FAQ, GUIDE
 
@@ -10,6 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def run(*files, product="mobile-platform", **options):
     parsed = [read_document(path.read_bytes(), name=path.name) for path in files]
+    options.setdefault("create_products", True)
     return apply_files(parsed, product_name=product, **options)
 
 
@@ -87,8 +87,9 @@ def test_existing_product_found_by_slug_or_name():
 
 
 def test_missing_product_is_a_clear_error():
-    with pytest.raises(ImportProblem, match="--product"):
-        run(FAQ, product=None)
+    (report,) = run(FAQ, product=None).refused
+    assert "no product given. Pass --product NAME" in report.parsed.errors[0]
+    assert not Issue.objects.exists()
 
 
 def test_endpoint_table_becomes_a_probe_checklist():

@@ -23,8 +23,12 @@ EXPECTED = fixture_facts(*FIXTURE_FILES)
 def imported(django_db_setup, django_db_blocker):
     """Import once for the module, read the facts, roll the import back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("import_kb", str(FAQ), product="mobile-platform", verbosity=0)
-        call_command("import_kb", str(GUIDE), product="meeting-sdk", verbosity=0)
+        call_command(
+            "import_kb", str(FAQ), product="mobile-platform", create_products=True, verbosity=0
+        )
+        call_command(
+            "import_kb", str(GUIDE), product="meeting-sdk", create_products=True, verbosity=0
+        )
         facts = database_facts()
         transaction.set_rollback(True)
     return with_errata(facts)

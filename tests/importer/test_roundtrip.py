@@ -28,8 +28,15 @@ def empty_the_knowledge_base():
 @pytest.fixture
 def content(editor):
     """The two sources imported, then touched the way editors do: tags, links, review."""
-    call_command("import_kb", str(FAQ), product="mobile-platform", publish=True, verbosity=0)
-    call_command("import_kb", str(GUIDE), product="meeting-sdk", verbosity=0)
+    call_command(
+        "import_kb",
+        str(FAQ),
+        product="mobile-platform",
+        create_products=True,
+        publish=True,
+        verbosity=0,
+    )
+    call_command("import_kb", str(GUIDE), product="meeting-sdk", create_products=True, verbosity=0)
     first, second = Issue.objects.order_by("source")[:2]
     login, ios = (
         Tag.objects.create(name="登录", slug="login"),

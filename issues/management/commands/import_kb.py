@@ -4,13 +4,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from issues.importer import DocumentError, ImportProblem, apply_files, read_paths
+from issues.importer.limits import import_max_bytes
 
 
 class Command(BaseCommand):
     help = (
         "Import documents shaped like the source FAQs and guides, Markdown files with YAML "
         "front matter, or a JSON export. New entries are drafts unless --publish. Re-running "
-        "updates entries (matched by source section or slug) instead of duplicating them."
+        "updates entries (matched by source section or slug) instead of duplicating them. "
+        "A file that cannot be imported as given is refused whole, with the reason, and the "
+        "others are imported; the command then exits with an error."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +26,24 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="show what would change; write nothing"
         )
         parser.add_argument(
+            "--create-products",
+            action="store_true",
+            help="create products the files name that do not exist yet (else such files are "
+            "refused: a misspelt product is not created by accident)",
+        )
+        parser.add_argument(
+            "--update-existing",
+            action="store_true",
+            help="let a file's “slug:” update an existing entry that the file did not create",
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=int,
+            metavar="N",
+            help="refuse files larger than N bytes (default: KB_IMPORT_MAX_BYTES, "
+            f"{import_max_bytes() // 1024} KB)",
+        )
+        parser.add_argument(
             "--user",
             metavar="USERNAME",
             help="the account the revisions are recorded under in the history (as in the admin)",
@@ -31,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, product, publish, dry_run, user, **options):
         author = self._author(user)
         try:
-            parsed = read_paths(paths)
+            parsed = read_paths(paths, max_bytes=options["max_bytes"])
         except (DocumentError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         show_progress = len(parsed) > 1 and options["verbosity"] >= 1
@@ -51,16 +72,25 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 user=author,
                 on_file=progress,
+                create_products=options["create_products"],
+                update_existing=options["update_existing"],
             )
         except ImportProblem as exc:
             raise CommandError(str(exc)) from exc
         for line in result.lines():
             self.stdout.write(line)
         totals = ", ".join(f"{count} {action}" for action, count in sorted(result.totals().items()))
+        done = len(result.accepted)
         if dry_run:
             self.stdout.write(self.style.WARNING(f"Dry run, nothing written. Would be: {totals}."))
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported {len(parsed)} file(s): {totals}."))
+            self.stdout.write(self.style.SUCCESS(f"Imported {done} file(s): {totals}."))
+        if result.refused:
+            reasons = "\n".join(line for r in result.refused for line in r.parsed.errors)
+            raise CommandError(
+                f"{len(result.refused)} of {len(parsed)} file(s) refused, nothing written from "
+                f"them:\n{reasons}"
+            )
 
     def _author(self, username: str | None):
         if not username:

@@ -1,0 +1,128 @@
+"""Checks made before an import writes anything: a file that fails one is refused whole.
+
+* a product the file names (or ``--product``) must exist, or be defined by a file of
+  the same import, unless creating products was asked for explicitly;
+* every code in ``error_codes:`` must exist for that product (or be defined alongside);
+* a ``slug:`` that matches an existing entry this file did not create (not matched by
+  its ``source``) is a takeover: refused unless updating existing entries was asked for,
+  and reported either way.
+"""
+
+from dataclasses import dataclass
+
+from issues.codes import normalize_code, unsigned_code
+from issues.importer.report import FileReport
+from issues.models import ErrorCode, Issue, Product
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    product_name: str | None = None
+    create_products: bool = False
+    update_existing: bool = False
+
+
+def _product_slug(key: str, defined: set[str]) -> str | None:
+    """The slug a product key names: a product being imported, or an existing one."""
+    if key in defined:
+        return key
+    product = Product.objects.filter(slug=key).first() or Product.objects.filter(name=key).first()
+    return product.slug if product else None
+
+
+def _codes_for(product_slug: str, defined: dict[str, set[str]]) -> set[str]:
+    """Unsigned forms of the codes a product has or is getting.
+
+    Unsigned, because that is how the link step finds a code ("1019" finds "-1019").
+    """
+    known = set(defined.get(product_slug, set()))
+    known.update(
+        ErrorCode.objects.filter(product__slug=product_slug).values_list("unsigned_code", flat=True)
+    )
+    return known
+
+
+def _unsigned(code: str) -> str:
+    return unsigned_code(normalize_code(code))
+
+
+def _takeover(draft) -> Issue | None:
+    """The existing entry a draft's slug would update although the file did not create it."""
+    if not draft.slug:
+        return None
+    if draft.source and Issue.objects.filter(source=draft.source).exists():
+        return None
+    return Issue.objects.filter(slug=draft.slug).select_related("product").first()
+
+
+def check_files(reports: list[FileReport], options: ImportOptions) -> None:
+    """Add the reason to each report whose file must not be written."""
+    live = [r for r in reports if not r.parsed.errors]
+    defined_products = {p.slug for r in live for p in r.parsed.products}
+    for report in live:
+        parsed = report.parsed
+        defined_codes: dict[str, set[str]] = {}
+        unknown_products: set[str] = set()
+        for draft in parsed.error_codes + parsed.issues:
+            key = (draft.product or options.product_name or "").strip()
+            if not key:
+                parsed.errors.append(
+                    f"{parsed.name}: no product given. Pass --product NAME (or pick one in the "
+                    "import form), or add a “product:” key to the file's front matter."
+                )
+                break
+            if _product_slug(key, defined_products) is None:
+                unknown_products.add(key)
+        for key in sorted(unknown_products):
+            if options.create_products:
+                parsed.warnings.append(f"product “{key}” does not exist yet; it will be created")
+            else:
+                existing = ", ".join(
+                    Product.objects.order_by("slug").values_list("slug", flat=True)
+                )
+                parsed.errors.append(
+                    f"{parsed.name}: product “{key}” does not exist "
+                    f"(existing: {existing or 'none'}). Check the spelling, or allow creating "
+                    "products (import_kb --create-products, or the box in the import form)."
+                )
+        if parsed.errors:
+            continue
+        for other in live:
+            for code in other.parsed.error_codes:
+                key = (code.product or options.product_name or "").strip()
+                slug = _product_slug(key, defined_products) or key
+                defined_codes.setdefault(slug, set()).add(_unsigned(code.code))
+        for draft in parsed.issues:
+            key = (draft.product or options.product_name or "").strip()
+            slug = _product_slug(key, defined_products) or key
+            known = _codes_for(slug, defined_codes)
+            missing = [code for code in draft.error_codes if _unsigned(code) not in known]
+            if missing:
+                parsed.errors.append(
+                    f"{parsed.name}: “{draft.title}” lists error code(s) {', '.join(missing)} that "
+                    f"product “{key}” does not have. Add the codes first (an error-code file or "
+                    "the admin) or remove them from “error_codes:”."
+                )
+            existing = _takeover(draft)
+            if existing is None:
+                continue
+            whose = (
+                f"imported from {existing.source}" if existing.source else "created in the admin"
+            )
+            moves = (
+                f", move it from product {existing.product.slug} to {slug}"
+                if existing.product.slug != slug
+                else ""
+            )
+            what = (
+                f"slug “{draft.slug}” is the existing entry “{existing.title}” ({whose}), "
+                f"which this file did not create: importing would replace its content{moves}"
+            )
+            if options.update_existing:
+                parsed.warnings.append(f"{what}; updating it as asked")
+            else:
+                parsed.errors.append(
+                    f"{parsed.name}: {what}. To update it, import again with --update-existing "
+                    "(or tick “update existing entries” in the import preview); otherwise "
+                    "change or remove “slug:”."
+                )
