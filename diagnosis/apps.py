@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiagnosisConfig(AppConfig):
+    name = "diagnosis"
+    verbose_name = _("Guided diagnosis")
+
+    def ready(self):
+        # The core announces a finished content load; the shipped flows follow it,
+        # so issues/ never imports diagnosis.
+        from diagnosis.shipped import load_after_core
+        from issues.content import after_content_load
+
+        after_content_load(load_after_core)

@@ -1,0 +1,34 @@
+"""Template tags for the core's pages (issue, code, home) to link the flows covering them."""
+
+from django import template
+
+from diagnosis.selectors import flows_by_product, flows_for_error_code, flows_for_issue
+
+register = template.Library()
+
+
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
+@register.simple_tag(takes_context=True)
+def flows_covering(context):
+    """Published flows the reader may see for the page's `issue` or `code`/`error_code`."""
+    user = _user(context)
+    if context.get("issue") is not None:
+        return flows_for_issue(issue=context["issue"], user=user)
+    code = context.get("error_code") or context.get("code")
+    if code is not None and hasattr(code, "normalized_code"):
+        return flows_for_error_code(error_code=code, user=user)
+    return []
+
+
+@register.simple_tag(takes_context=True)
+def flows_per_product(context):
+    return flows_by_product(user=_user(context))
+
+
+@register.filter
+def get_item(mapping, key):
+    return (mapping or {}).get(key)
