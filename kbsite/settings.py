@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "issues",
     "issues.search",
     "probes",
+    "diagnosis",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,10 @@ PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user / per
 PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system trust store
 PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
 PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
+
+# Guided diagnosis: recorded walks are kept this long; walks left open this long count as abandoned.
+DIAGNOSIS_SESSION_RETENTION_DAYS = env_int("DIAGNOSIS_SESSION_RETENTION_DAYS", 365)
+DIAGNOSIS_ABANDON_AFTER_HOURS = env_int("DIAGNOSIS_ABANDON_AFTER_HOURS", 24)
 
 # Search (issues.search). Query logs older than this are pruned by `manage.py
 # prune_search_logs`, and by logging itself at most once an hour per process.

@@ -17,6 +17,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("probes/", include("probes.urls")),
     path("api/probes/", include("probes.api_urls")),
+    path("diagnose/", include("diagnosis.urls")),
+    path("api/", include("diagnosis.api_urls")),
     path("", include("issues.search.urls")),
     path("", include("issues.urls")),
 ]
