@@ -14,8 +14,8 @@ from issues.admin_editorial import DueForReviewFilter, EditorialAdminMixin, run_
 from issues.admin_forms import VersionedModelForm
 from issues.markdown import render_markdown
 from issues.models import Cause, ErrorCode, Feedback, Fix, Issue, Product, Symptom, Tag
-from issues.publishing import issue_publish, issue_unpublish
 from issues.versioning import StaleEditError
+from issues.workflow import issue_archive, issue_unpublish
 
 MARKDOWN_PREVIEW_LIMIT = 100_000  # characters; a preview is a courtesy, not a bulk renderer
 
@@ -216,7 +216,11 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
         ),
     ]
     inlines = [SymptomInline, CauseInline, FixInline, ErrorCodeLinkInline, FeedbackInline]
-    actions = ["publish_selected", "unpublish_selected", *EditorialAdminMixin.editorial_actions]
+    actions = [
+        *EditorialAdminMixin.editorial_actions,
+        "unpublish_selected",
+        "archive_selected",
+    ]
     markdown_fields = ("summary", "internal_notes")
     date_hierarchy = "updated_at"
     Media = MarkdownPreviewMedia
@@ -257,16 +261,6 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
             return JsonResponse({"error": str(_("Text too long to preview."))}, status=400)
         return JsonResponse({"html": str(render_markdown(text))})
 
-    @admin.action(description=_("Publish selected issues"), permissions=["change"])
-    def publish_selected(self, request, queryset):
-        run_issue_service(
-            self,
-            request,
-            queryset,
-            issue_publish,
-            lambda n: ngettext("Published %(count)d issue.", "Published %(count)d issues.", n),
-        )
-
     @admin.action(
         description=_("Unpublish selected issues (back to draft)"), permissions=["change"]
     )
@@ -277,6 +271,16 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
             queryset,
             issue_unpublish,
             lambda n: ngettext("Unpublished %(count)d issue.", "Unpublished %(count)d issues.", n),
+        )
+
+    @admin.action(description=_("Archive selected issues"), permissions=["change"])
+    def archive_selected(self, request, queryset):
+        run_issue_service(
+            self,
+            request,
+            queryset,
+            issue_archive,
+            lambda n: ngettext("Archived %(count)d issue.", "Archived %(count)d issues.", n),
         )
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from issues import editorial
+from issues import revisions, workflow
 from issues.importer import DocumentError, ImportProblem, apply_files, read_document
 from issues.models import Product
 from issues.versioning import StaleEditError
@@ -65,7 +65,7 @@ class DueForReviewFilter(admin.SimpleListFilter):
         return [("yes", _("due for review")), ("no", _("recently verified"))]
 
     def queryset(self, request, queryset):
-        due = editorial.due_for_review().values("pk")
+        due = workflow.due_for_review().values("pk")
         if self.value() == "yes":
             return queryset.filter(pk__in=due)
         if self.value() == "no":
@@ -80,7 +80,7 @@ def run_issue_service(modeladmin, request, queryset, service, done):
         try:
             service(issue=issue, user=request.user)
             changed += 1
-        except (editorial.TransitionNotAllowed, StaleEditError) as exc:
+        except (workflow.TransitionNotAllowed, StaleEditError) as exc:
             refused.append(str(exc))
     if changed:
         modeladmin.message_user(request, done(changed) % {"count": changed}, messages.SUCCESS)
@@ -103,7 +103,7 @@ class EditorialAdminMixin:
             self,
             request,
             queryset,
-            editorial.submit_for_review,
+            workflow.issue_submit,
             lambda n: ngettext("Submitted %(count)d issue.", "Submitted %(count)d issues.", n),
         )
 
@@ -113,7 +113,7 @@ class EditorialAdminMixin:
             self,
             request,
             queryset,
-            editorial.approve,
+            workflow.issue_approve,
             lambda n: ngettext("Approved %(count)d issue.", "Approved %(count)d issues.", n),
         )
 
@@ -123,7 +123,7 @@ class EditorialAdminMixin:
             self,
             request,
             queryset,
-            editorial.send_back,
+            workflow.issue_send_back,
             lambda n: ngettext("Sent back %(count)d issue.", "Sent back %(count)d issues.", n),
         )
 
@@ -133,7 +133,7 @@ class EditorialAdminMixin:
             self,
             request,
             queryset,
-            editorial.mark_verified,
+            workflow.issue_verify,
             lambda n: ngettext("Verified %(count)d issue.", "Verified %(count)d issues.", n),
         )
 
@@ -244,15 +244,15 @@ class EditorialAdminMixin:
         issue = get_object_or_404(self.model, pk=object_id)
         if not self.has_view_or_change_permission(request, issue):
             raise PermissionDenied
-        revisions = list(
+        records = list(
             issue.history.select_related("history_user").order_by("-history_date", "-history_id")
         )
         try:
-            old_id = int(request.GET.get("old") or revisions[min(1, len(revisions) - 1)].history_id)
-            new_id = int(request.GET.get("new") or revisions[0].history_id)
+            old_id = int(request.GET.get("old") or records[min(1, len(records) - 1)].history_id)
+            new_id = int(request.GET.get("new") or records[0].history_id)
         except (TypeError, ValueError):
             return HttpResponseBadRequest(_("Choose two revisions to compare."))
-        by_id = {r.history_id: r for r in revisions}
+        by_id = {r.history_id: r for r in records}
         if old_id not in by_id or new_id not in by_id:
             return HttpResponseBadRequest(_("Those revisions do not belong to this entry."))
         old, new = sorted(
@@ -262,10 +262,10 @@ class EditorialAdminMixin:
             request,
             _("Compare revisions of “%(title)s”") % {"title": issue.title},
             original=issue,
-            revisions=revisions,
+            revisions=records,
             old=old,
             new=new,
-            rows=editorial.compare(old, new),
+            rows=revisions.compare(old, new),
             can_restore=self.has_change_permission(request, issue),
         )
         return TemplateResponse(request, "admin/issues/revision_compare.html", context)
@@ -282,7 +282,7 @@ class EditorialAdminMixin:
         if not issue.history.filter(history_id=history_id).exists():
             return HttpResponseBadRequest(_("That revision does not belong to this entry."))
         try:
-            editorial.restore_revision(
+            workflow.issue_restore(
                 issue=issue,
                 history_id=history_id,
                 expected_version=expected_version,

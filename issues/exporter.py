@@ -11,6 +11,7 @@ from pathlib import Path
 import frontmatter
 
 from issues.models import ErrorCode, Issue, Product, Tag
+from issues.parts import fix_specs
 
 FORMAT_NAME = "kbsite-export"
 FORMAT_VERSION = 1
@@ -30,7 +31,6 @@ def _iso(value) -> str | None:
 
 def issue_record(issue: Issue) -> dict:
     causes = list(issue.causes.order_by("position", "pk"))
-    cause_positions = {cause.pk: index for index, cause in enumerate(causes, start=1)}
     return {
         "slug": issue.slug,
         "product": issue.product.slug,
@@ -50,8 +50,8 @@ def issue_record(issue: Issue) -> dict:
         "symptoms": [s.text for s in issue.symptoms.order_by("position", "pk")],
         "causes": [cause.text for cause in causes],
         "fixes": [
-            {"body": fix.body, "cause": cause_positions.get(fix.cause_id)}
-            for fix in issue.fixes.order_by("position", "pk")
+            {"body": spec.body, "cause": spec.cause_position}
+            for spec in fix_specs(causes, issue.fixes.order_by("position", "pk"))
         ],
     }
 

@@ -1,95 +1,16 @@
-"""The editorial workflow: review and approval, verification dates, revisions.
+"""An entry's revisions: what it looked like at each save, and two revisions compared.
 
-Draft → in review → published, recording who approved and when; a "last verified"
-date per issue; and comparing or restoring any two revisions of an entry. An
-entry's revision is its Issue history record together with the symptoms, causes,
-fixes and tags as they stood until the next revision, because editors change
-those together on one page.
+An entry's revision is its Issue history record together with the symptoms, causes,
+fixes and tags as they stood until the next revision, because editors change those
+together on one page. Restoring one is a status-keeping write: see issues/workflow.py.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from issues.importer.parts import FixSpec, sync_parts
 from issues.models import Cause, Fix, Issue, Symptom, Tag
-from issues.versioning import StaleEditError
-
-DEFAULT_REVIEW_INTERVAL_DAYS = 180
-
-
-class TransitionNotAllowed(Exception):
-    """The issue is not in a status this step starts from."""
-
-
-def review_interval_days() -> int:
-    return int(getattr(settings, "KB_REVIEW_INTERVAL_DAYS", DEFAULT_REVIEW_INTERVAL_DAYS))
-
-
-def due_for_review():
-    """Issues never verified, or verified longer ago than the review interval."""
-    return Issue.objects.due_for_review(older_than_days=review_interval_days())
-
-
-def _require(issue: Issue, *allowed: str, step: str) -> None:
-    if issue.status not in allowed:
-        raise TransitionNotAllowed(
-            _("“%(title)s” is %(status)s; “%(step)s” needs it to be %(allowed)s.")
-            % {
-                "title": issue.title,
-                "status": issue.get_status_display(),
-                "step": step,
-                "allowed": " / ".join(str(Issue.Status(s).label) for s in allowed),
-            }
-        )
-
-
-def _save(issue: Issue, *, user, reason: str) -> Issue:
-    issue._history_user = user
-    issue._change_reason = reason
-    issue.save()
-    return issue
-
-
-@transaction.atomic
-def submit_for_review(*, issue: Issue, user) -> Issue:
-    _require(issue, Issue.Status.DRAFT, step=_("submit for review"))
-    issue.status = Issue.Status.REVIEW
-    return _save(issue, user=user, reason="submitted for review")
-
-
-@transaction.atomic
-def approve(*, issue: Issue, user) -> Issue:
-    """Publish a reviewed issue, recording who approved it and when."""
-    _require(issue, Issue.Status.REVIEW, step=_("approve and publish"))
-    now = timezone.now()
-    issue.status = Issue.Status.PUBLISHED
-    issue.approved_by = user
-    issue.approved_at = now
-    issue.published_at = issue.published_at or now
-    return _save(issue, user=user, reason="approved")
-
-
-@transaction.atomic
-def send_back(*, issue: Issue, user) -> Issue:
-    """Return an issue in review to its author as a draft."""
-    _require(issue, Issue.Status.REVIEW, step=_("send back to draft"))
-    issue.status = Issue.Status.DRAFT
-    return _save(issue, user=user, reason="sent back to draft")
-
-
-@transaction.atomic
-def mark_verified(*, issue: Issue, user, on: dt.date | None = None) -> Issue:
-    """Record that someone checked the entry still holds (today unless ``on`` is given)."""
-    issue.last_verified_on = on or timezone.localdate()
-    return _save(issue, user=user, reason="verified")
-
-
-# Revisions -----------------------------------------------------------------------
+from issues.parts import FixSpec, fix_specs
 
 # Content an editor writes; restoring never touches workflow fields (status, approval).
 CONTENT_FIELDS = (
@@ -134,7 +55,6 @@ def snapshot(record) -> Snapshot:
     )
     before = following.history_date if following else None
     causes = _parts_as_of(Cause, record.id, before)
-    cause_position = {cause.id: index for index, cause in enumerate(causes, start=1)}
     tag_ids = [row.tag_id for row in record.tags.all()]
     return Snapshot(
         record=record,
@@ -142,10 +62,7 @@ def snapshot(record) -> Snapshot:
         tags=sorted(Tag.objects.filter(pk__in=tag_ids).values_list("name", flat=True)),
         symptoms=[s.text for s in _parts_as_of(Symptom, record.id, before)],
         causes=[c.text for c in causes],
-        fixes=[
-            FixSpec(f.body, cause_position.get(f.cause_id))
-            for f in _parts_as_of(Fix, record.id, before)
-        ],
+        fixes=fix_specs(causes, _parts_as_of(Fix, record.id, before)),
     )
 
 
@@ -202,33 +119,3 @@ def compare(old, new) -> list[ComparedRow]:
                 )
             )
     return rows
-
-
-@transaction.atomic
-def restore_revision(*, issue: Issue, history_id: int, expected_version: int, user) -> Issue:
-    """Write an old revision's content as a new revision on top of the current one.
-
-    ``expected_version`` is the version the editor saw when choosing to restore: if
-    the entry changed since, the restore is refused instead of overwriting that edit.
-    """
-    current = Issue.objects.select_for_update().get(pk=issue.pk)
-    if current.version != expected_version:
-        raise StaleEditError(current)
-    record = current.history.get(history_id=history_id)
-    old = snapshot(record)
-    for name, value in old.fields.items():
-        if name == "slug" and Issue.objects.filter(slug=value).exclude(pk=current.pk).exists():
-            continue  # another entry uses that slug now; keep the current one
-        setattr(current, name, value)
-    reason = f"restored revision {history_id}"
-    _save(current, user=user, reason=reason)
-    current.tags.set(Tag.objects.filter(name__in=old.tags))
-    sync_parts(
-        current,
-        symptoms=old.symptoms,
-        causes=old.causes,
-        fixes=old.fixes,
-        reason=reason,
-        user=user,
-    )
-    return current

@@ -148,7 +148,7 @@ DIAGNOSIS_ABANDON_AFTER_HOURS = env_int("DIAGNOSIS_ABANDON_AFTER_HOURS", 24)
 SEARCH_LOG_RETENTION_DAYS = env_int("SEARCH_LOG_RETENTION_DAYS", 180)
 SEARCH_MAX_QUERY_LENGTH = 500
 
-# Editorial (issues/editorial.py, issues/admin_editorial.py). An issue not verified
+# Editorial (issues/workflow.py, issues/admin_editorial.py). An issue not verified
 # for this many days is listed as due for review; uploads to the admin importer are
 # capped so a stray huge file cannot exhaust a worker.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 180)

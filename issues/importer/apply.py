@@ -8,17 +8,17 @@ and the search-index signals apply exactly as for an edit in the admin.
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from issues.codes import normalize_code
 from issues.importer.checks import ImportOptions, check_files
 from issues.importer.document import ErrorCodeDraft, IssueDraft, ParsedFile
-from issues.importer.parts import FixSpec, sync_parts
 from issues.importer.report import Change, FileReport, ImportResult
 from issues.importer.signals import document_imported
 from issues.importer.slugs import ascii_slug, product_slug, unique_slug
 from issues.models import ErrorCode, Issue, Product, Tag
+from issues.parts import sync_parts
+from issues.workflow import issue_set_imported_status
 
 
 class ImportProblem(ValueError):
@@ -124,13 +124,6 @@ class Writer:
             base = "-".join(part for part in (product.slug, slugify(section), words) if part)
         return unique_slug(base[:110], taken=lambda s: Issue.objects.filter(slug=s).exists())
 
-    def _status(self, draft: IssueDraft, issue: Issue | None) -> str:
-        if self.publish:
-            return Issue.Status.PUBLISHED
-        if draft.status in Issue.Status.values:
-            return draft.status
-        return issue.status if issue else Issue.Status.DRAFT
-
     def apply_issue(self, report: FileReport, draft: IssueDraft) -> Issue:
         product = self.product(report, draft.product)
         issue = self._find_issue(draft)
@@ -145,18 +138,22 @@ class Writer:
             value = getattr(draft, name)
             if value or draft.complete:
                 setattr(issue, name, value)
-        issue.status = self._status(draft, None if created else issue)
         if draft.visibility in Issue.Visibility.values:
             issue.visibility = draft.visibility
         if draft.complete:
             if draft.slug and draft.slug != issue.slug:
                 issue.slug = self._new_slug(draft, product)
             issue.last_verified_on = draft.last_verified_on
-            issue.published_at = draft.published_at
-            issue.approved_at = draft.approved_at
-            issue.approved_by = self._user(report, draft.approved_by)
-        if issue.status == Issue.Status.PUBLISHED and not issue.published_at:
-            issue.published_at = timezone.now()
+        # Status, approval and publication dates are the workflow's to write.
+        issue_set_imported_status(
+            issue=issue,
+            status=draft.status,
+            publish=self.publish,
+            approved_by=self._user(report, draft.approved_by) if draft.complete else None,
+            approved_at=draft.approved_at,
+            published_at=draft.published_at,
+            recorded=draft.complete,
+        )
         changed = [name for name in _ISSUE_FIELDS if getattr(issue, name) != before[name]]
         reason = f"import: {report.name}"
         if created or changed:
@@ -166,7 +163,7 @@ class Writer:
             issue,
             symptoms=draft.symptoms,
             causes=draft.causes,
-            fixes=[FixSpec(f.body, f.cause_position) for f in draft.fixes],
+            fixes=draft.fixes,
             reason=reason,
             user=self.user,
         )

@@ -9,12 +9,7 @@ would do.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-
-@dataclass
-class FixDraft:
-    body: str
-    # 1-based position of the cause this fix resolves, as the sources pair them.
-    cause_position: int | None = None
+from issues.parts import FixSpec
 
 
 @dataclass
@@ -31,7 +26,7 @@ class IssueDraft:
     internal_notes: str = ""
     symptoms: list[str] = field(default_factory=list)
     causes: list[str] = field(default_factory=list)
-    fixes: list[FixDraft] = field(default_factory=list)
+    fixes: list[FixSpec] = field(default_factory=list)
     tags: list[str] | None = None
     related: list[str] | None = None
     error_codes: list[str] = field(default_factory=list)

@@ -10,7 +10,6 @@ from issues.importer.document import (
     Endpoint,
     EndpointTable,
     ErrorCodeDraft,
-    FixDraft,
     IssueDraft,
     ParsedFile,
 )
@@ -21,6 +20,7 @@ from issues.importer.tables import (
     read_table,
 )
 from issues.importer.text import ascii_digits, clean, code_text, codes_in, first_clause
+from issues.parts import FixSpec
 
 LABELS = {
     "symptoms": ("问题现象", "现象", "问题描述", "故障现象", "症状"),
@@ -103,7 +103,7 @@ def _section_issue(parsed: ParsedFile, section: _Section) -> IssueDraft:
         symptoms=symptoms,
         causes=causes,
         fixes=[
-            FixDraft(body=text, cause_position=pair)
+            FixSpec(body=text, cause_position=pair)
             for text, pair in zip(fix_texts, pairs, strict=True)
         ],
     )
@@ -258,7 +258,7 @@ class _Guide:
             source=f"{parsed.name}#procedure",
             title=clean(title),
             summary=clean("\n\n".join([intro, *self.notes])),
-            fixes=[FixDraft(body=clean("\n\n".join(step))) for step in self.steps],
+            fixes=[FixSpec(body=clean("\n\n".join(step))) for step in self.steps],
             # The procedure is what to do for network errors; codes the document says are
             # not network related are answered by their own explanation instead.
             error_codes=[d.code for d in parsed.error_codes if d.network_relation != "non_network"],

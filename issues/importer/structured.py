@@ -10,13 +10,13 @@ from issues import exporter
 from issues.importer import schema
 from issues.importer.document import (
     ErrorCodeDraft,
-    FixDraft,
     IssueDraft,
     ParsedFile,
     ProductDraft,
 )
 from issues.importer.limits import BoundedYAMLHandler, LimitExceeded, load_json
 from issues.importer.text import code_text
+from issues.parts import FixSpec
 
 
 class StructuredFormatError(ValueError):
@@ -75,22 +75,22 @@ def split_items(text: str) -> list[str]:
     return ["\n".join(item).strip() for item in items if "\n".join(item).strip()]
 
 
-def split_fixes(text: str) -> list[FixDraft]:
-    fixes: list[FixDraft] = []
+def split_fixes(text: str) -> list[FixSpec]:
+    fixes: list[FixSpec] = []
     body: list[str] = []
     for line in text.split("\n"):
         match = _FIX_HEADING.match(line)
         if match:
             if fixes:
                 fixes[-1].body = "\n".join(body).strip()
-            fixes.append(FixDraft(body="", cause_position=int(match.group(2) or 0) or None))
+            fixes.append(FixSpec(body="", cause_position=int(match.group(2) or 0) or None))
             body = []
         else:
             body.append(line)
     if fixes:
         fixes[-1].body = "\n".join(body).strip()
     elif text.strip():
-        fixes.append(FixDraft(body=text.strip()))
+        fixes.append(FixSpec(body=text.strip()))
     return fixes
 
 
@@ -276,7 +276,7 @@ def _json_issue(record: dict) -> IssueDraft:
         cause = fix.get("cause")
         if cause is not None and (isinstance(cause, bool) or not isinstance(cause, int)):
             raise schema.SchemaError(f"a fix's “cause” must be a number, not {cause!r}")
-        fixes.append(FixDraft(body=_raw_text(fix, "body"), cause_position=cause))
+        fixes.append(FixSpec(body=_raw_text(fix, "body"), cause_position=cause))
     return IssueDraft(
         source=schema.text(record, "source") or "",
         title=schema.text(record, "title", required=True),

@@ -152,18 +152,19 @@ def test_markdown_preview_refuses_huge_input(editor_client):
     assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
-def test_publish_and_unpublish_actions(editor_client, issue):
+def test_unpublish_and_archive_actions_but_no_publishing_that_skips_review(editor_client, issue):
     url = admin_url(Issue, "changelist")
-    issue.status = Issue.Status.DRAFT
-    issue.save()
-    editor_client.post(url, {"action": "publish_selected", "_selected_action": [issue.pk]})
-    issue.refresh_from_db()
-    assert issue.status == Issue.Status.PUBLISHED and issue.published_at is not None
+    actions = editor_client.get(url).context["action_form"].fields["action"].choices
+    assert "publish_selected" not in dict(actions)
+    assert "approve_and_publish" in dict(actions)
     editor_client.post(url, {"action": "unpublish_selected", "_selected_action": [issue.pk]})
     issue.refresh_from_db()
     assert issue.status == Issue.Status.DRAFT
     recent = [h.status for h in issue.history.order_by("-history_date")[:2]]
     assert recent == ["draft", "published"]
+    editor_client.post(url, {"action": "archive_selected", "_selected_action": [issue.pk]})
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.ARCHIVED
 
 
 def test_helpdesk_can_read_but_not_change_content(client, helpdesk, issue):

@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from issues.admin_editorial import SESSION_KEY
-from issues.importer.parts import FixSpec, sync_parts
 from issues.models import Issue, Product
+from issues.parts import FixSpec, sync_parts
 from tests.importer.conftest import FAQ, GUIDE
 
 pytestmark = pytest.mark.django_db

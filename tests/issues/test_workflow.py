@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from issues import editorial
-from issues.editorial import TransitionNotAllowed
-from issues.importer.parts import FixSpec, sync_parts
+from issues import revisions, workflow
 from issues.models import Issue, Product, Tag
+from issues.parts import FixSpec, sync_parts
 from issues.versioning import StaleEditError
+from issues.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,9 @@ def issue():
 
 
 def test_draft_review_published_records_the_approver(issue, editor):
-    editorial.submit_for_review(issue=issue, user=editor)
+    workflow.issue_submit(issue=issue, user=editor)
     assert issue.status == Issue.Status.REVIEW
-    editorial.approve(issue=issue, user=editor)
+    workflow.issue_approve(issue=issue, user=editor)
     issue.refresh_from_db()
     assert issue.status == Issue.Status.PUBLISHED
     assert issue.approved_by == editor
@@ -40,24 +40,22 @@ def test_draft_review_published_records_the_approver(issue, editor):
 
 def test_transitions_out_of_order_are_refused(issue, editor):
     with pytest.raises(TransitionNotAllowed):
-        editorial.approve(issue=issue, user=editor)
-    editorial.submit_for_review(issue=issue, user=editor)
+        workflow.issue_approve(issue=issue, user=editor)
+    workflow.issue_submit(issue=issue, user=editor)
     with pytest.raises(TransitionNotAllowed):
-        editorial.submit_for_review(issue=issue, user=editor)
-    editorial.send_back(issue=issue, user=editor)
+        workflow.issue_submit(issue=issue, user=editor)
+    workflow.issue_send_back(issue=issue, user=editor)
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
 
 
-def test_mark_verified_and_due_for_review(issue, editor, settings):
+def test_verify_and_due_for_review(issue, editor, settings):
     settings.KB_REVIEW_INTERVAL_DAYS = 30
-    assert list(editorial.due_for_review()) == [issue]  # never verified
-    editorial.mark_verified(issue=issue, user=editor)
+    assert list(workflow.due_for_review()) == [issue]  # never verified
+    workflow.issue_verify(issue=issue, user=editor)
     assert issue.last_verified_on == timezone.localdate()
-    assert list(editorial.due_for_review()) == []
-    editorial.mark_verified(
-        issue=issue, user=editor, on=timezone.localdate() - dt.timedelta(days=32)
-    )
-    assert list(editorial.due_for_review()) == [issue]
+    assert list(workflow.due_for_review()) == []
+    workflow.issue_verify(issue=issue, user=editor, on=timezone.localdate() - dt.timedelta(days=32))
+    assert list(workflow.due_for_review()) == [issue]
 
 
 def _edit(issue, *, title, symptom, tag=None):
@@ -79,7 +77,7 @@ def _edit(issue, *, title, symptom, tag=None):
 def test_compare_two_revisions_side_by_side(issue):
     _edit(issue, title="客户端登录超时", symptom="登录时提示连接超时")
     new, old = issue.history.all()[:2]
-    rows = {row.key: row for row in editorial.compare(old, new)}
+    rows = {row.key: row for row in revisions.compare(old, new)}
     assert (rows["title"].old, rows["title"].new, rows["title"].changed) == (
         "登录超时",
         "客户端登录超时",
@@ -95,7 +93,7 @@ def test_restore_writes_the_old_revision_as_a_new_one(issue, editor):
     tag = Tag.objects.create(name="登录", slug="login")
     current = _edit(issue, title="改过的标题", symptom="改过的现象", tag=tag)
     count = current.history.count()
-    restored = editorial.restore_revision(
+    restored = workflow.issue_restore(
         issue=current, history_id=first.history_id, expected_version=current.version, user=editor
     )
     assert restored.title == "登录超时"
@@ -105,7 +103,7 @@ def test_restore_writes_the_old_revision_as_a_new_one(issue, editor):
     assert restored.history.first().history_change_reason == f"restored revision {first.history_id}"
     # The edited revision can be restored back, too.
     edited = restored.history.filter(title="改过的标题").first()
-    again = editorial.restore_revision(
+    again = workflow.issue_restore(
         issue=restored, history_id=edited.history_id, expected_version=restored.version, user=editor
     )
     assert again.title == "改过的标题"
@@ -117,7 +115,7 @@ def test_restore_refuses_when_the_entry_changed_meanwhile(issue, editor):
     seen_version = issue.version
     _edit(issue, title="别人刚改的", symptom="别人刚改的现象")
     with pytest.raises(StaleEditError):
-        editorial.restore_revision(
+        workflow.issue_restore(
             issue=issue, history_id=first.history_id, expected_version=seen_version, user=editor
         )
     assert Issue.objects.get(pk=issue.pk).title == "别人刚改的"

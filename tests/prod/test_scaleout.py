@@ -280,7 +280,8 @@ def test_unpublishing_through_one_server_hides_the_issue_on_the_other(servers):
         assert on_first == on_second
         assert not any(ISSUE in r["url"] for r in on_first["results"])
     finally:
-        run_action("publish_selected")
+        run_action("submit_for_review")
+        run_action("approve_and_publish")
     assert request(first.port, f"/issues/{ISSUE}/").status == HTTPStatus.OK
     assert any(ISSUE in r["url"] for r in search(first.port, query)["results"])
 
