@@ -1,20 +1,11 @@
 """Writes with side effects. Keyword-only arguments, one job each."""
 
-from django.conf import settings
-
-from issues import ratelimit, view_counts
+from issues import view_counts
+from kbsite.ratelimit import Rate, RateLimited, hit
 from issues.models import Feedback, Issue
-
-# Answers one client may send per window; override with KB_FEEDBACK_RATE = (count, seconds).
-DEFAULT_FEEDBACK_RATE = (5, 600)
-
 
 class FeedbackRateLimited(Exception):
     """The client sent more feedback than the rate limit allows."""
-
-
-def feedback_rate() -> tuple[int, int]:
-    return tuple(getattr(settings, "KB_FEEDBACK_RATE", DEFAULT_FEEDBACK_RATE))
 
 
 def feedback_submit(*, issue: Issue, helpful: bool, comment: str = "", client: str) -> Feedback:
@@ -23,9 +14,10 @@ def feedback_submit(*, issue: Issue, helpful: bool, comment: str = "", client: s
     ``client`` identifies the sender for the rate limit (the client address); it is
     not stored with the answer.
     """
-    limit, window = feedback_rate()
-    if not ratelimit.allow(f"feedback:{client}", limit=limit, window_seconds=window):
-        raise FeedbackRateLimited
+    try:
+        hit(f"feedback:{client}", rate=Rate.from_setting("FEEDBACK_RATE_LIMIT"))
+    except RateLimited as exc:
+        raise FeedbackRateLimited from exc
     return Feedback.objects.create(issue=issue, helpful=helpful, comment=comment.strip())
 
 

@@ -17,6 +17,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 import kbsite
+from kbsite.ratelimit import counters_location
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ def healthz(request):
             "database": database_ok,
             "database_vendor": connection.vendor,
             "cache": cache_ok,
+            # Where rate limits are counted: "cache" (shared) or "database" (no shared cache).
+            "rate_limits": counters_location(),
             "version": kbsite.__version__,
         },
         status=HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "issues.search",
     "probes",
     "diagnosis",
+    "kbsite",  # the shared rate-limit counters and start-up checks (kbsite/ratelimit.py)
 ]
 
 MIDDLEWARE = [
@@ -134,7 +135,7 @@ PROBES_ALLOWED_NETWORKS = env_list("PROBES_ALLOWED_NETWORKS")  # CIDRs, e.g. "10
 PROBES_ALLOWED_HOSTS = env_list("PROBES_ALLOWED_HOSTS")  # names, e.g. "im.corp.example"
 PROBES_TIMEOUT = env_float("PROBES_TIMEOUT", 5.0)  # seconds, per check
 PROBES_MAX_CONCURRENCY = env_int("PROBES_MAX_CONCURRENCY", 64)  # checks in flight per run
-PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user / per N seconds
+PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user: "hits/seconds"
 PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system trust store
 PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
 PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
@@ -142,6 +143,10 @@ PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/reso
 # Guided diagnosis: recorded walks are kept this long; walks left open this long count as abandoned.
 DIAGNOSIS_SESSION_RETENTION_DAYS = env_int("DIAGNOSIS_SESSION_RETENTION_DAYS", 365)
 DIAGNOSIS_ABANDON_AFTER_HOURS = env_int("DIAGNOSIS_ABANDON_AFTER_HOURS", 24)
+
+# Rate limits (kbsite/ratelimit.py), each "hits/seconds". Counted in the cache when
+# CACHE_URL is shared (Redis), else in the database: one count for every worker.
+FEEDBACK_RATE_LIMIT = env_str("FEEDBACK_RATE_LIMIT", "5/600")  # answers per client address
 
 # Search (issues.search). Query logs older than this are pruned by `manage.py
 # prune_search_logs`, and by logging itself at most once an hour per process.

@@ -10,9 +10,9 @@ from http import HTTPStatus
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
+from kbsite.ratelimit import RateLimited
 from probes.access import can_run_probes
 from probes.models import Checklist
-from probes.ratelimit import RateLimited
 from probes.serializers import run_full
 from probes.services import ProbeRequestError, probe_run_create, probe_run_execute
 

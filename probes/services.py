@@ -14,12 +14,12 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone, translation
 
+from kbsite.ratelimit import Rate, hit
 from probes.checks import CheckResult, ProbeContext
 from probes.explain import explanation_text, fix_issue_for
 from probes.hosts import InvalidTarget
 from probes.models import Checklist, ProbeResult, ProbeRun, Target
 from probes.outcomes import Outcome
-from probes.ratelimit import consume
 from probes.runner import OVERRUN_GRACE, run_all
 from probes.targets import (
     InvalidSpec,
@@ -173,7 +173,7 @@ def probe_run_create(
     if not rows:
         raise ProbeRequestError("this checklist has no targets")
     if rate_limited and user is not None:
-        consume(user_id=user.pk)
+        hit(f"probe-runs:user:{user.pk}", rate=Rate.from_setting("PROBES_RATE_LIMIT"))
     with transaction.atomic():
         run = ProbeRun.objects.create(
             user=user if getattr(user, "pk", None) else None,

@@ -9,11 +9,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kbsite.ratelimit import RateLimited
 from probes.access import probes_staff_required
 from probes.charts import latency_chart
 from probes.forms import AdhocRunForm, ChecklistRunForm
 from probes.models import Checklist, ProbeRun, Target
-from probes.ratelimit import RateLimited
 from probes.serializers import result_full
 from probes.services import (
     ProbeRequestError,

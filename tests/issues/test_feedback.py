@@ -100,7 +100,7 @@ def test_hidden_issues_take_no_anonymous_feedback(client, fields):
 
 
 def test_rate_limited_per_client_address(client, issue, settings):
-    settings.KB_FEEDBACK_RATE = (3, 600)
+    settings.FEEDBACK_RATE_LIMIT = "3/600"
     for _ in range(3):
         response = client.post(feedback_url(issue), {"helpful": "yes"}, REMOTE_ADDR="192.0.2.7")
         assert response.status_code == HTTPStatus.FOUND
@@ -115,7 +115,7 @@ def test_rate_limited_per_client_address(client, issue, settings):
 
 
 def test_service_records_and_limits(issue, settings):
-    settings.KB_FEEDBACK_RATE = (1, 600)
+    settings.FEEDBACK_RATE_LIMIT = "1/600"
     saved = services.feedback_submit(issue=issue, helpful=True, comment=" ok ", client="a")
     assert saved.pk and saved.comment == "ok"
     with pytest.raises(services.FeedbackRateLimited):

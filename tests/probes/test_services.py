@@ -2,9 +2,9 @@ import pytest
 from django.core.cache import cache
 
 from issues.models import Issue, Product
+from kbsite.ratelimit import RateLimited
 from probes.models import ProbeRun, Target
 from probes.outcomes import Outcome
-from probes.ratelimit import RateLimited
 from probes.services import (
     ProbeRequestError,
     probe_run_create,
