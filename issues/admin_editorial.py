@@ -1,17 +1,11 @@
 """Admin pieces for the editorial workflow, plugged into IssueAdmin.
 
-* import: upload a document → preview (the per-file report and the changes, computed
-  in a rolled-back transaction, so nothing is written) → commit;
+* import: the views are issues/importer/admin_upload.py's (upload → preview → commit);
 * revisions: compare any two side by side, restore either (as a new revision, refused
   when the entry changed since the page was opened);
 * review actions (submit, approve, send back, mark verified) and a due-for-review filter.
 """
 
-import base64
-import secrets
-
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
@@ -23,38 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from issues import revisions, workflow
-from issues.importer import DocumentError, ImportProblem, apply_files, read_document
-from issues.models import Product
+from issues.importer.admin_upload import SESSION_KEY, ImportAdminMixin  # noqa: F401 (re-exported)
 from issues.versioning import StaleEditError
-
-DEFAULT_IMPORT_MAX_BYTES = 2 * 1024 * 1024
-SESSION_KEY = "kb_import_uploads"
-
-
-def import_max_bytes() -> int:
-    return int(getattr(settings, "KB_IMPORT_MAX_BYTES", DEFAULT_IMPORT_MAX_BYTES))
-
-
-class ImportUploadForm(forms.Form):
-    document = forms.FileField(
-        label=_("Document"),
-        help_text=_("A FAQ or guide (.txt), a Markdown file with front matter, or a JSON export."),
-    )
-    product = forms.CharField(
-        label=_("Product"),
-        required=False,
-        max_length=200,
-        help_text=_("Name or slug; a new name creates the product. Not needed for exports."),
-    )
-    publish = forms.BooleanField(label=_("Publish the imported entries"), required=False)
-
-    def clean_document(self):
-        upload = self.cleaned_data["document"]
-        if upload.size > import_max_bytes():
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)d KB.") % {"limit": import_max_bytes() // 1024}
-            )
-        return upload
 
 
 class DueForReviewFilter(admin.SimpleListFilter):
@@ -88,8 +52,8 @@ def run_issue_service(modeladmin, request, queryset, service, done):
         modeladmin.message_user(request, reason, messages.WARNING)
 
 
-class EditorialAdminMixin:
-    """Mix into IssueAdmin (before the ModelAdmin base)."""
+class EditorialAdminMixin(ImportAdminMixin):
+    """Mix into IssueAdmin (before the ModelAdmin base); the import views come from the importer."""
 
     change_list_template = "admin/issues/issue/change_list.html"
     object_history_template = "admin/issues/issue/object_history.html"
@@ -168,75 +132,6 @@ class EditorialAdminMixin:
             "title": title,
             **extra,
         }
-
-    # Import --------------------------------------------------------------------------
-
-    def _check_import_permission(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-
-    def import_view(self, request):
-        self._check_import_permission(request)
-        form = ImportUploadForm(request.POST or None, request.FILES or None)
-        context = self._context(
-            request, _("Import a document"), form=form, products=Product.objects.all()
-        )
-        if request.method != "POST":
-            return TemplateResponse(request, "admin/issues/import_upload.html", context)
-        if not form.is_valid():
-            return TemplateResponse(request, "admin/issues/import_upload.html", context, status=400)
-        upload = form.cleaned_data["document"]
-        data = upload.read()
-        product = form.cleaned_data["product"].strip() or None
-        publish = form.cleaned_data["publish"]
-        try:
-            parsed = read_document(data, name=upload.name)
-            result = apply_files([parsed], product_name=product, publish=publish, dry_run=True)
-        except (DocumentError, ImportProblem) as exc:
-            form.add_error("document", str(exc))
-            return TemplateResponse(request, "admin/issues/import_upload.html", context, status=400)
-        token = secrets.token_urlsafe(16)
-        # Only the latest few uploads are kept: a session is not a file store.
-        uploads = dict(list(request.session.get(SESSION_KEY, {}).items())[-2:])
-        uploads[token] = {
-            "name": upload.name,
-            "data": base64.b64encode(data).decode("ascii"),
-            "product": product,
-            "publish": publish,
-        }
-        request.session[SESSION_KEY] = uploads
-        context.update(
-            title=_("Preview the import"), result=result, token=token, upload=uploads[token]
-        )
-        return TemplateResponse(request, "admin/issues/import_preview.html", context)
-
-    def import_commit_view(self, request):
-        self._check_import_permission(request)
-        uploads = request.session.get(SESSION_KEY, {})
-        upload = uploads.pop(request.POST.get("token", ""), None)
-        if upload is None:
-            return HttpResponseBadRequest(
-                _("This preview has expired or was already imported. Upload the document again.")
-            )
-        request.session[SESSION_KEY] = uploads
-        try:
-            parsed = read_document(base64.b64decode(upload["data"]), name=upload["name"])
-            result = apply_files(
-                [parsed],
-                product_name=upload["product"],
-                publish=upload["publish"],
-                user=request.user,
-            )
-        except (DocumentError, ImportProblem, StaleEditError) as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:issues_issue_import"))
-        totals = ", ".join(f"{n} {action}" for action, n in sorted(result.totals().items()))
-        self.message_user(
-            request,
-            _("Imported %(name)s: %(totals)s.") % {"name": upload["name"], "totals": totals},
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:issues_issue_changelist"))
 
     # Revisions -----------------------------------------------------------------------
 

@@ -7,13 +7,15 @@ one bad file among many is reported with its reason and the others still import.
 
 from pathlib import Path
 
+from issues.importer.archive import ArchiveError, read_zip
 from issues.importer.document import ParsedFile
 from issues.importer.encoding import decode_document
 from issues.importer.limits import LimitExceeded, check_size
 from issues.importer.plain import parse_plain
 from issues.importer.structured import parse_json, parse_markdown
 
-READABLE_SUFFIXES = (".txt", ".md", ".markdown", ".json")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".json")
+READABLE_SUFFIXES = (*DOCUMENT_SUFFIXES, ".zip")
 
 
 class DocumentError(ValueError):
@@ -47,6 +49,31 @@ def read_or_refuse(data: bytes, *, name: str, max_bytes: int | None = None) -> P
         return ParsedFile.refused(name=name, reason=str(exc))
 
 
+def read_uploads(
+    files: list[tuple[str, bytes]], *, max_bytes: int | None = None
+) -> list[ParsedFile]:
+    """Each uploaded file parsed or refused; a .zip stands for the documents inside it."""
+    parsed = []
+    for name, data in files:
+        if not name.lower().endswith(".zip"):
+            parsed.append(read_or_refuse(data, name=name, max_bytes=max_bytes))
+            continue
+        try:
+            members = read_zip(data, name=name, suffixes=DOCUMENT_SUFFIXES)
+        except ArchiveError as exc:
+            parsed.append(ParsedFile.refused(name=name, reason=str(exc)))
+            continue
+        if not members:
+            reason = f"{name}: no documents ({', '.join(DOCUMENT_SUFFIXES)}) in the archive"
+            parsed.append(ParsedFile.refused(name=name, reason=reason))
+        for member in members:
+            if member.error:
+                parsed.append(ParsedFile.refused(name=member.name, reason=member.error))
+            else:
+                parsed.append(read_or_refuse(member.data, name=member.name, max_bytes=max_bytes))
+    return parsed
+
+
 def _files_in(path: Path) -> list[Path]:
     if path.is_dir():
         return sorted(
@@ -56,7 +83,7 @@ def _files_in(path: Path) -> list[Path]:
 
 
 def read_paths(paths: list[Path], *, max_bytes: int | None = None) -> list[ParsedFile]:
-    """Every file named, directories searched for .txt/.md/.json files.
+    """Every file named, directories searched for documents and .zip archives.
 
     A file over the size limit is refused from its size on disk, before it is read.
     """
@@ -70,5 +97,5 @@ def read_paths(paths: list[Path], *, max_bytes: int | None = None) -> list[Parse
             except LimitExceeded as exc:
                 parsed.append(ParsedFile.refused(name=file.name, reason=str(exc)))
                 continue
-            parsed.append(read_or_refuse(file.read_bytes(), name=file.name, max_bytes=max_bytes))
+            parsed += read_uploads([(file.name, file.read_bytes())], max_bytes=max_bytes)
     return parsed

@@ -1,0 +1,95 @@
+"""The documents inside an uploaded .zip, read in memory with every size bounded.
+
+Nothing is extracted to disk. A member is read through a capped stream (its header's
+size may lie), the archive as a whole may expand to at most ``KB_IMPORT_MAX_ARCHIVE_BYTES``
+and at most ``MAX_MEMBERS`` documents, a member compressed more than ``MAX_RATIO``
+to one is refused (a zip bomb), and so are absolute or ``..`` paths, links and
+archives inside the archive.
+"""
+
+import io
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django.conf import settings
+
+from issues.importer.limits import import_max_bytes
+
+MAX_MEMBERS = 200
+MAX_RATIO = 200
+DEFAULT_MAX_ARCHIVE_BYTES = 50 * 1024 * 1024
+
+
+class ArchiveError(ValueError):
+    """The archive as a whole cannot be read; the message says why."""
+
+
+@dataclass
+class Member:
+    name: str
+    data: bytes = b""
+    error: str = ""  # set when this one member is refused
+
+
+def max_archive_bytes() -> int:
+    return int(getattr(settings, "KB_IMPORT_MAX_ARCHIVE_BYTES", DEFAULT_MAX_ARCHIVE_BYTES))
+
+
+def _unsafe_name(name: str) -> str | None:
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
+        return "its path leaves the archive (absolute or “..”); refused"
+    return None
+
+
+def read_zip(data: bytes, *, name: str, suffixes: tuple[str, ...]) -> list[Member]:
+    """The members whose names end in ``suffixes``, each read or refused with a reason."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ArchiveError(f"{name}: not a readable .zip archive ({exc})") from exc
+    if len(infos) > MAX_MEMBERS:
+        raise ArchiveError(f"{name}: {len(infos)} files in the archive; at most {MAX_MEMBERS}")
+    per_file, budget = import_max_bytes(), max_archive_bytes()
+    members: list[Member] = []
+    for info in infos:
+        label = f"{name}/{info.filename}"
+        member = Member(name=PurePosixPath(info.filename.replace("\\", "/")).name)
+        mode = info.external_attr >> 16
+        lowered = info.filename.lower()
+        if reason := _unsafe_name(info.filename):
+            member.error = f"{label}: {reason}"
+        elif stat.S_ISLNK(mode):
+            member.error = f"{label}: a symbolic link; refused"
+        elif lowered.endswith(".zip"):
+            member.error = f"{label}: an archive inside the archive; upload it on its own"
+        elif not lowered.endswith(suffixes):
+            continue  # not a document (e.g. __MACOSX or images beside the files)
+        elif info.file_size > per_file:
+            member.error = (
+                f"{label}: {info.file_size // 1024} KB uncompressed, larger than the import "
+                f"limit of {per_file // 1024} KB"
+            )
+        elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+            member.error = f"{label}: compressed more than {MAX_RATIO}:1 (a zip bomb?); refused"
+        else:
+            try:
+                with archive.open(info) as stream:
+                    member.data = stream.read(per_file + 1)
+            except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
+                member.error = f"{label}: cannot be read ({exc})"
+            else:
+                if len(member.data) > per_file:
+                    member.error = f"{label}: larger than its header says; refused"
+                    member.data = b""
+                budget -= len(member.data)
+                if budget < 0:
+                    raise ArchiveError(
+                        f"{name}: expands to more than {max_archive_bytes() // 1024 // 1024} MB; "
+                        "split it into smaller archives"
+                    )
+        members.append(member)
+    return members
