@@ -90,3 +90,56 @@ def test_unknown_user_is_a_command_error_before_anything_is_written():
             "import_kb", str(FAQ), product="mobile-platform", create_products=True, user="nobody"
         )
     assert not Issue.objects.exists()
+
+
+def test_bombs_and_deep_json_are_command_errors_not_tracebacks(tmp_path):
+    from tests.importer.test_limits import alias_bomb
+
+    (tmp_path / "bomb.md").write_text(alias_bomb(8), encoding="utf-8")
+    deep = '{"format": "kbsite-export", "issues": ' + "[" * 300_000 + "]" * 300_000 + "}"
+    (tmp_path / "deep.json").write_text(deep, encoding="utf-8")
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_kb", str(tmp_path), verbosity=0)
+    message = str(excinfo.value)
+    assert message.startswith("2 of 2 file(s) refused, nothing written from them:")
+    assert "bomb.md: YAML aliases (*a0) are not accepted" in message
+    assert "deep.json: the JSON nests 300001 levels deep" in message
+
+
+def test_size_limit_applies_on_the_command_line(tmp_path, settings, capsys):
+    big = tmp_path / "big.txt"
+    big.write_bytes(FAQ.read_bytes() * 3)
+    with pytest.raises(CommandError, match=r"big\.txt: the file is \d+ KB, larger than .* 10 KB"):
+        call_command("import_kb", str(big), product="x", max_bytes=10 * 1024)
+    settings.KB_IMPORT_MAX_BYTES = 10 * 1024
+    with pytest.raises(CommandError, match="KB_IMPORT_MAX_BYTES"):
+        call_command("import_kb", str(big), product="x")
+    assert not Issue.objects.exists()
+
+
+def test_a_refused_file_is_reported_and_the_others_are_imported(tmp_path, capsys):
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text("---\ntitle: 好的\nproduct: p\n---\n## 问题现象\n\n- x\n", encoding="utf-8")
+    bad.write_text("---\ntitle: 坏的\nproduct: 5\n---\n## 问题现象\n\n- x\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="1 of 2 file"):
+        call_command("import_kb", str(good), str(bad), create_products=True)
+    out = capsys.readouterr().out
+    assert "bad.md: refused, nothing written from this file" in out
+    assert "error: bad.md: “product:” must be text, not the number 5" in out
+    assert "Imported 1 file(s)" in out
+    assert list(Issue.objects.values_list("title", flat=True)) == ["好的"]
+
+
+def test_dry_run_reports_a_slug_takeover(tmp_path, capsys):
+    from issues.models import Product
+
+    product = Product.objects.create(slug="p", name="P")
+    Issue.objects.create(product=product, title="别人的", slug="taken")
+    mine = tmp_path / "mine.md"
+    mine.write_text("---\ntitle: 我的\nslug: taken\nproduct: p\n---\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="--update-existing"):
+        call_command("import_kb", str(mine), dry_run=True)
+    assert "slug “taken” is the existing entry “别人的”" in capsys.readouterr().out
+    call_command("import_kb", str(mine), dry_run=True, update_existing=True)
+    assert "updating it as asked" in capsys.readouterr().out
+    assert Issue.objects.get().title == "别人的"
