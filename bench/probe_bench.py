@@ -107,9 +107,9 @@ def main() -> int:
 
     from probes.checks import ProbeContext
     from probes.guard import Policy
-    from probes.resolver import StaticResolver
     from probes.runner import run_all
     from probes.targets import spec_from_text
+    from tests.probes.resolvers import StaticResolver
 
     concurrency = args.concurrency or settings.PROBES_MAX_CONCURRENCY
     ports = start_servers()

@@ -117,7 +117,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -212,7 +211,7 @@ CONTENT_SECURITY_POLICY = {
 # `make serve` collects hashed, compressed copies here and whitenoise serves
 # them with far-future cache headers. Overridable so a container can use a
 # read-only image path and tests a throwaway directory.
-STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else STATIC_ROOT
+STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else BASE_DIR / "staticfiles"
 
 # --- Production: behind a reverse proxy (all opt-in) ------------------------
 # Trust X-Forwarded-Proto only when the proxy sets it (and strips the client's).

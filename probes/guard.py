@@ -95,9 +95,6 @@ class Deadline:
             raise TimeoutError(f"no answer within {self.seconds:g} s")
         return left
 
-    def elapsed_ms(self) -> float:
-        return (time.monotonic() - self.started) * 1000
-
 
 def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 address carries, where the network would deliver to it."""

@@ -40,15 +40,6 @@ class CheckResult:
     details: dict = field(default_factory=dict)
     reason: str = ""
 
-    def as_dict(self) -> dict:
-        return {
-            "outcome": str(self.outcome),
-            "addresses": self.addresses,
-            "timings_ms": self.timings_ms,
-            "details": self.details,
-            "reason": self.reason,
-        }
-
 
 _UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN}
 

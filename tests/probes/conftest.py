@@ -21,7 +21,7 @@ import trustme
 from probes import guard
 from probes.checks import ProbeContext
 from probes.guard import Policy
-from probes.resolver import StaticResolver
+from tests.probes.resolvers import StaticResolver
 
 LOOPBACK_NETWORKS = ["127.0.0.0/8", "::1/128"]
 # Names the tests resolve; every answer is loopback, except where a test says otherwise.

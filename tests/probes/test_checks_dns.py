@@ -3,8 +3,9 @@ import pytest
 
 from probes.checks import run_check
 from probes.outcomes import Outcome
-from probes.resolver import DnsResolver, ResolutionError, StaticResolver
+from probes.resolver import DnsResolver, ResolutionError
 from probes.targets import spec_from_text
+from tests.probes.resolvers import StaticResolver
 
 
 def test_a_and_aaaa_records_are_reported_separately(context):

@@ -2,8 +2,8 @@ import pytest
 
 from probes.checks import run_check
 from probes.outcomes import Outcome
-from probes.resolver import StaticResolver
 from probes.targets import spec_from_text
+from tests.probes.resolvers import StaticResolver
 
 
 def _status(code, **headers):

@@ -6,7 +6,7 @@ import pytest
 
 from probes.guard import Blocked, Deadline, Policy, guarded_dial, resolve_checked
 from probes.hosts import parse_host
-from probes.resolver import StaticResolver
+from tests.probes.resolvers import StaticResolver
 
 DEFAULT = Policy.build()  # what production gets with no allowlist configured
 

@@ -65,10 +65,18 @@ def test_admin_report_lists_top_and_zero_result_queries(editor_client):
     ]
 
 
-def test_admin_report_needs_permission(client, helpdesk):
+def test_admin_report_sends_non_staff_to_the_admin_login(client, helpdesk):
+    # Helpdesk accounts are not staff: the admin site asks them to log in as staff.
     client.force_login(helpdesk)
     response = client.get("/admin/search/searchlog/report/")
-    assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith("/admin/login/")
+
+
+def test_admin_report_refuses_staff_without_the_view_permission(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("clerk", is_staff=True))
+    response = client.get("/admin/search/searchlog/report/")
+    assert response.status_code == HTTPStatus.FORBIDDEN
 
 
 def test_editors_can_edit_synonyms_in_admin(editor_client):
