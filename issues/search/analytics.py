@@ -48,8 +48,8 @@ def log_search(
 
 
 def record_click(*, log_id: int, url: str, position: int | None) -> bool:
-    """Note the result opened from a logged search; False when the log is unknown."""
-    updated = SearchLog.objects.filter(pk=log_id).update(
+    """Note the result opened from a logged search, once; False when unknown or already noted."""
+    updated = SearchLog.objects.filter(pk=log_id, clicked_at__isnull=True).update(
         clicked_url=url[:300], clicked_position=position, clicked_at=timezone.now()
     )
     return bool(updated)

@@ -15,9 +15,12 @@ from issues.search.request import run_search
 DEFAULT_LIMIT = 10
 
 
-def result_json(result) -> dict:
+def result_json(result, *, suggest: bool = False) -> dict:
     entry = result.entry
+    # Suggestions also get the title in pieces, the matches marked, for the box to show.
+    extra = {"title_pieces": result.title_pieces} if suggest else {}
     return {
+        **extra,
         "type": entry.kind,
         "id": entry.object_id,
         "title": entry.title,
@@ -34,8 +37,7 @@ def search_api(request):
     # Suggestions while typing see partial queries ("扫", "扫码下"): not logged.
     suggest = request.GET.get("suggest") in ("1", "true")
     searched = run_search(
-        request.GET,
-        user=request.user,
+        request,
         form_class=ApiSearchForm,
         source=SearchLog.Source.API,
         limit=50,
@@ -49,8 +51,10 @@ def search_api(request):
         {
             "query": outcome.query,
             "count": outcome.total,
-            "results": [result_json(r) for r in results],
-            **({"log": searched.log.pk} if searched.log else {}),
+            "results": [result_json(r, suggest=suggest) for r in results],
+            **({"click_token": searched.click_token} if searched.log else {}),
+            **({"did_you_mean": searched.did_you_mean.query} if searched.did_you_mean else {}),
+            **({"corrected": True} if searched.corrected else {}),
         },
         json_dumps_params={"ensure_ascii": False},
     )

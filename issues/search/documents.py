@@ -1,5 +1,8 @@
 """What an index entry says about an issue or an error code, field by field.
 
+Each document is built only from what its readers may see: an error code's entry is
+public, so it carries the tags of public published issues only.
+
 Fields and their weights (weights.py): the title and the symptoms are what staff
 type, so they outrank the fix text; codes and constants have their own field so a
 code in a fix step does not count as much as the code the entry is about.
@@ -96,9 +99,23 @@ def issue_document(issue: Issue) -> Document:
     )
 
 
+def _public_explanations(code: ErrorCode) -> list[Issue]:
+    """The issues whose words may reach the code's entry: the entry is public, so only
+    published public issues (an internal issue's tags must not find the code)."""
+    return [
+        issue
+        for issue in code.issues.all()
+        if issue.status == Issue.Status.PUBLISHED and issue.visibility == Issue.Visibility.PUBLIC
+    ]
+
+
+def error_code_tags(code: ErrorCode) -> list:
+    return list(
+        {t.pk: t for issue in _public_explanations(code) for t in issue.tags.all()}.values()
+    )
+
+
 def error_code_document(code: ErrorCode) -> Document:
-    explained_by = [i for i in code.issues.all() if i.status == Issue.Status.PUBLISHED]
-    tags = {t.pk: t for issue in explained_by for t in issue.tags.all()}
     label = f"{code.code} {code.constant}".strip()
     return Document(
         title=label,
@@ -108,20 +125,9 @@ def error_code_document(code: ErrorCode) -> Document:
         summary=plain_text(code.description),
         symptoms=[code.callbacks] if code.callbacks else [],
         body=[plain_text(code.fix)],
-        meta=[code.product.name, "错误码", *(t.name for t in tags.values())],
-        is_public=True,
+        meta=[code.product.name, "错误码", *(t.name for t in error_code_tags(code))],
+        is_public=code.status == ErrorCode.Status.PUBLISHED or bool(_public_explanations(code)),
         network_related=code.is_network_related,
         popularity=0,
         title_extra="",
-    )
-
-
-def error_code_tags(code: ErrorCode) -> list:
-    return list(
-        {
-            t.pk: t
-            for issue in code.issues.all()
-            if issue.status == Issue.Status.PUBLISHED
-            for t in issue.tags.all()
-        }.values()
     )

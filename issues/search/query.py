@@ -43,6 +43,7 @@ class Result:
     title_html: SafeString
     snippet_html: SafeString
     snippet: str
+    title_pieces: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match)
 
     @property
     def error_codes(self) -> list[str]:
@@ -56,6 +57,7 @@ class Outcome:
     terms: list[Term] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
     total: int = 0
+    entry_ids: list[int] = field(default_factory=list)  # every match, best first (facet counts)
 
 
 def normalize_query(query: str) -> str:
@@ -223,6 +225,7 @@ def search(
     measured = _measure(analyzed, loaded, counts, total)
     ranked = _rank(analyzed, measured, min_share=min_share, limit=limit)
     outcome.total = len(ranked)
+    outcome.entry_ids = [m.entry_id for m in ranked]
     outcome.results = _results(analyzed, ranked[:limit])
     return outcome
 
@@ -331,6 +334,7 @@ def _results(analyzed: _Query, page: list[Match]) -> list[Result]:
                 title_html=highlight.highlight(entry.title, needles),
                 snippet_html=html,
                 snippet=plain,
+                title_pieces=highlight.pieces(entry.title, needles),
             )
         )
     return results

@@ -1,16 +1,24 @@
-"""One search request as views and the API share it: validate, filter, search, log."""
+"""One search request as views and the API share it: validate, filter, search, correct, log."""
 
 from dataclasses import dataclass, field
 
-from django.http import QueryDict
+from django.core import signing
+from django.http import HttpRequest, QueryDict
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
-from issues.search import analytics, weights
-from issues.search.filters import SearchEntryFilter
+from issues.search import analytics, spelling, weights
+from issues.search.filters import FACETS, SearchEntryFilter
 from issues.search.forms import SearchForm
 from issues.search.models import SearchEntry, SearchLog
 from issues.search.query import Outcome, Result, search
 
-FACETS = ("product", "tag", "network", "type")
+BROWSE_LIMIT = 100
+CLOSEST_LIMIT = 5
+# A click may be recorded this long after the search that showed the result.
+CLICK_TOKEN_MAX_AGE = 24 * 3600
+_CLICK_SALT = "issues.search.click"
 
 
 @dataclass
@@ -19,6 +27,10 @@ class SearchRequest:
     filterset: SearchEntryFilter
     outcome: Outcome | None = None
     closest: Outcome | None = None
+    # "Did you mean": a corrected query; ``corrected`` when its results are the ones shown
+    # because the query as typed found nothing.
+    did_you_mean: spelling.Correction | None = None
+    corrected: bool = False
     log: SearchLog | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -26,61 +38,98 @@ class SearchRequest:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def query(self) -> str:
+        return self.form.cleaned_data.get("q", "") if self.form.is_bound else ""
+
+    @property
+    def click_token(self) -> str:
+        """Lets the reader who saw the results record which one they opened (and nobody else)."""
+        return signing.dumps(self.log.pk, salt=_CLICK_SALT) if self.log else ""
+
+
+def click_log_id(token: str) -> int | None:
+    """The SearchLog a click token was issued for, or None when forged or expired."""
+    try:
+        return int(signing.loads(token, salt=_CLICK_SALT, max_age=CLICK_TOKEN_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
 
 def run_search(
-    params: QueryDict,
+    request: HttpRequest,
     *,
-    user,
     form_class=SearchForm,
     limit: int = 20,
     source: str = SearchLog.Source.PAGE,
     log: bool = True,
     closest_when_empty: bool = False,
+    facet_counts: bool = False,
 ) -> SearchRequest:
+    params, user = request.GET, request.user
     form = form_class(params)
-    filterset = SearchEntryFilter(params, queryset=SearchEntry.objects.all())
-    request = SearchRequest(form=form, filterset=filterset)
+    filterset = _filterset(params, request)
+    searched = SearchRequest(form=form, filterset=filterset)
     # "field: message", so an API client knows which parameter to fix.
     if not form.is_valid():
-        request.errors += [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        searched.errors += [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
     if not filterset.is_valid():
-        request.errors.append(filterset.error_message())
-    if request.errors:
-        return request
+        searched.errors.append(filterset.error_message())
+    if searched.errors:
+        return searched
     query = form.cleaned_data["q"]
     entries = filterset.qs if filterset.is_filtering else None
-    request.outcome = search(query, user=user, entries=entries, limit=limit)
-    if not request.outcome.results and closest_when_empty:
-        request.closest = search(
-            query, user=user, entries=entries, limit=5, min_share=weights.CLOSEST_TERM_SHARE
+    searched.outcome = search(query, user=user, entries=entries, limit=limit)
+    searched.did_you_mean = spelling.correct(query, user=user)
+    if not searched.outcome.results and searched.did_you_mean:
+        corrected = search(searched.did_you_mean.query, user=user, entries=entries, limit=limit)
+        if corrected.results:
+            corrected.query = query  # the box keeps what was typed
+            searched.outcome, searched.corrected = corrected, True
+    if not searched.outcome.results and closest_when_empty:
+        searched.closest = search(
+            query,
+            user=user,
+            entries=entries,
+            limit=CLOSEST_LIMIT,
+            min_share=weights.CLOSEST_TERM_SHARE,
         )
+    if facet_counts:
+        _count_facets(searched, query, user=user, entries=entries)
     if log:
-        request.log = analytics.log_search(
+        searched.log = analytics.log_search(
             query=query,
-            normalized_query=request.outcome.normalized,
-            result_count=request.outcome.total,
+            normalized_query=searched.outcome.normalized,
+            result_count=searched.outcome.total,
             source=source,
             filters="&".join(f"{k}={params[k]}" for k in FACETS if params.get(k)),
         )
-    return request
+    return searched
 
 
-BROWSE_LIMIT = 100
+def _filterset(params: QueryDict, request: HttpRequest) -> SearchEntryFilter:
+    return SearchEntryFilter(params, queryset=SearchEntry.objects.all(), request=request)
 
 
-def browse(params: QueryDict, *, user) -> SearchRequest:
-    """Facets without a query (the home page's product and tag links): list the entries."""
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-    from django.utils.text import Truncator
+def _count_facets(searched: SearchRequest, query: str, *, user, entries) -> None:
+    """Facet counts over the query's matches without any facet, so the counts of one
+    facet add up to the unfiltered total and every value shown leads somewhere."""
+    everything = searched.outcome
+    if entries is not None or searched.corrected:
+        text = searched.did_you_mean.query if searched.corrected else query
+        everything = search(text, user=user, limit=0)
+    searched.filterset.show_counts(everything.entry_ids)
 
-    filterset = SearchEntryFilter(params, queryset=SearchEntry.objects.all())
-    request = SearchRequest(form=SearchForm(), filterset=filterset)
+
+def browse(request: HttpRequest) -> SearchRequest:
+    """Facets without a query (product and tag links): list the entries."""
+    filterset = _filterset(request.GET, request)
+    searched = SearchRequest(form=SearchForm(), filterset=filterset)
     if not filterset.is_valid():
-        request.errors.append(filterset.error_message())
-        return request
+        searched.errors.append(filterset.error_message())
+        return searched
     entries = (
-        filterset.qs.visible_to(user)
+        filterset.qs.visible_to(request.user)
         .select_related("product")
         .order_by("kind", "-popularity", "title")[:BROWSE_LIMIT]
     )
@@ -98,5 +147,9 @@ def browse(params: QueryDict, *, user) -> SearchRequest:
             )
         )
     outcome.total = len(outcome.results)
-    request.outcome = outcome
-    return request
+    outcome.entry_ids = [entry.pk for entry in entries]
+    searched.outcome = outcome
+    filterset.show_counts(
+        list(SearchEntry.objects.visible_to(request.user).values_list("pk", flat=True))
+    )
+    return searched

@@ -1,10 +1,14 @@
 /* Search suggestions while typing, and recording which result was opened.
  *
  * Progressive: without this file the search box is a plain GET form and result
- * links are plain links. Suggestions come from /api/search/ (debounced, stale
- * responses dropped); arrows move through them, Enter opens one, Escape closes.
- * A click on a result is reported with navigator.sendBeacon; the link itself is
- * the real URL and navigates as usual.
+ * links are plain links. Any form with data-suggest-url gets suggestions (the
+ * search page's box and the header box on every page); each says whether it is
+ * an issue or an error code (data-label-<type>) and marks what matched. They come
+ * from /api/search/ (debounced, stale responses dropped); arrows move through
+ * them, Enter opens one, Escape closes. A click on a result is reported with
+ * navigator.sendBeacon and the page's signed click token; the link itself is the
+ * real URL and navigates as usual. The filters fold away on a phone; on a wide
+ * screen they are opened.
  */
 (function () {
   "use strict";
@@ -13,12 +17,35 @@
   var MIN_CHARS = 2;
   var LIMIT = 6;
 
+  var WIDE = "(min-width: 48rem)";
+  var forms = 0;
+
+  // A form without its own list (the header box) gets one, wired as a combobox.
+  function ensureList(form, input) {
+    var list = form.querySelector("[role=listbox]");
+    if (list) return list;
+    forms += 1;
+    list = document.createElement("ul");
+    list.id = "search-suggestions-" + forms;
+    list.className = "search-box__suggestions";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    form.classList.add("search-box--suggesting");
+    form.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    return list;
+  }
+
   function initSuggest(form) {
     var input = form.querySelector("input[name=q]");
-    var list = form.querySelector("[role=listbox]");
-    var status = form.querySelector("[aria-live]");
     var url = form.getAttribute("data-suggest-url");
-    if (!input || !list || !url || !window.fetch) return;
+    if (!input || !url || !window.fetch) return;
+    var list = ensureList(form, input);
+    var status = form.querySelector("[aria-live]");
+    var prefix = list.id + "-";
 
     var timer = null;
     var controller = null;
@@ -51,14 +78,21 @@
       list.textContent = "";
       (data.results || []).forEach(function (result, i) {
         var item = document.createElement("li");
-        item.id = "search-suggestion-" + i;
+        item.id = prefix + i;
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
         var link = document.createElement("a");
         link.href = result.url;
         link.tabIndex = -1;
-        link.textContent = result.title; // textContent: API text is never parsed as HTML
+        appendPieces(link, result.title_pieces || [[result.title, false]]);
         item.appendChild(link);
+        var kind = form.getAttribute("data-label-" + result.type);
+        if (kind) {
+          var label = document.createElement("span");
+          label.className = "search-box__kind search-box__kind--" + result.type;
+          label.textContent = kind;
+          link.insertBefore(label, link.firstChild);
+        }
         if (result.snippet) {
           var snippet = document.createElement("span");
           snippet.className = "search-box__snippet";
@@ -72,6 +106,15 @@
       input.setAttribute("aria-expanded", count ? "true" : "false");
       if (status) status.textContent = count ? count + " ↓" : "";
       active = -1;
+    }
+
+    // Text nodes and <mark> elements only: API text is never parsed as HTML.
+    function appendPieces(parent, pieces) {
+      pieces.forEach(function (piece) {
+        var node = piece[1] ? document.createElement("mark") : document.createTextNode(piece[0]);
+        if (piece[1]) node.textContent = piece[0];
+        parent.appendChild(node);
+      });
     }
 
     function fetchSuggestions() {
@@ -134,14 +177,14 @@
 
   function initClickBeacon(page) {
     var endpoint = page.getAttribute("data-click-url");
-    var log = page.getAttribute("data-log");
+    var token = page.getAttribute("data-click-token");
     var csrf = page.getAttribute("data-csrf");
-    if (!endpoint || !log || !navigator.sendBeacon) return;
+    if (!endpoint || !token || !navigator.sendBeacon) return;
     page.addEventListener("click", function (event) {
       var link = event.target.closest("a.search-result__link");
       if (!link) return;
       var body = new FormData();
-      body.append("log", log);
+      body.append("token", token);
       body.append("url", link.getAttribute("href"));
       body.append("position", link.getAttribute("data-position") || "");
       body.append("csrfmiddlewaretoken", csrf);
@@ -149,9 +192,14 @@
     });
   }
 
+  function initFilters(details) {
+    if (window.matchMedia && window.matchMedia(WIDE).matches) details.open = true;
+  }
+
   function init() {
-    document.querySelectorAll("form.search-box[data-suggest-url]").forEach(initSuggest);
+    document.querySelectorAll("form[data-suggest-url]").forEach(initSuggest);
     document.querySelectorAll(".search-page[data-click-url]").forEach(initClickBeacon);
+    document.querySelectorAll("details[data-open-wide]").forEach(initFilters);
   }
 
   if (document.readyState === "loading") {

@@ -58,26 +58,46 @@ def test_click_beacon_records_internal_links_only(shipped_content):
     client = Client(enforce_csrf_checks=True)
     page = client.get("/search/", {"q": "error 2004"})
     log = SearchLog.objects.get()
-    token = page.context["csrf_token"]
+    csrf, token = page.context["csrf_token"], page.context["click_token"]
+    assert f'data-click-token="{token}"' in page.content.decode()
     url = "/codes/mobile-platform/2004/"
+    for bad in ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]:
+        response = client.post(
+            "/search/click/", {"token": token, "url": bad, "csrfmiddlewaretoken": csrf}
+        )
+        assert response.status_code == HTTPStatus.BAD_REQUEST
     response = client.post(
-        "/search/click/", {"log": log.pk, "url": url, "position": 1, "csrfmiddlewaretoken": token}
+        "/search/click/", {"token": token, "url": url, "position": 1, "csrfmiddlewaretoken": csrf}
     )
     assert response.status_code == HTTPStatus.NO_CONTENT
     log.refresh_from_db()
     assert log.clicked_url == url and log.clicked_position == 1
-    for bad in ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]:
-        response = client.post(
-            "/search/click/", {"log": log.pk, "url": bad, "csrfmiddlewaretoken": token}
-        )
-        assert response.status_code == HTTPStatus.BAD_REQUEST
-    response = client.post("/search/click/", {"log": "x", "url": url, "csrfmiddlewaretoken": token})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_a_click_needs_the_token_of_its_search_and_counts_once(shipped_content):
+    """Issue 14 item 7: an anonymous POST with a log id rewrote any search's click."""
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/search/", {"q": "error 2004"})
+    log = SearchLog.objects.get()
+    csrf, token = page.context["csrf_token"], page.context["click_token"]
+    forged = {"log": log.pk, "url": "/issues/forged/", "csrfmiddlewaretoken": csrf}
+    assert client.post("/search/click/", forged).status_code == HTTPStatus.BAD_REQUEST
+    tampered = {"token": token[:-2] + "xx", "url": "/issues/forged/", "csrfmiddlewaretoken": csrf}
+    assert client.post("/search/click/", tampered).status_code == HTTPStatus.BAD_REQUEST
+    log.refresh_from_db()
+    assert log.clicked_url == ""
+    first = {"token": token, "url": "/codes/mobile-platform/2004/", "csrfmiddlewaretoken": csrf}
+    assert client.post("/search/click/", first).status_code == HTTPStatus.NO_CONTENT
+    again = {**first, "url": "/issues/forged/"}
+    assert client.post("/search/click/", again).status_code == HTTPStatus.CONFLICT
+    log.refresh_from_db()
+    assert log.clicked_url == "/codes/mobile-platform/2004/"
+    assert "log" not in client.get("/api/search/", {"q": "error 2004"}).json()
 
 
 def test_click_beacon_needs_csrf():
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/search/click/", {"log": 1, "url": "/"})
+    response = client.post("/search/click/", {"token": "x", "url": "/"})
     assert response.status_code == HTTPStatus.FORBIDDEN
 
 

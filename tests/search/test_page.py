@@ -1,0 +1,151 @@
+"""The search page as a helpdesk reader uses it (issue 12): the query stays, facets
+count, typos find the entry, hidden names never show (issue 14 items 4 and 5)."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+
+from issues.models import ErrorCode, Issue, Product, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, **params):
+    response = client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="en")
+    return response, response.content.decode()
+
+
+def option_counts(html: str, name: str) -> dict[str, int]:
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group()
+    return {
+        value: int(count)
+        for value, count in re.findall(
+            r'<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>', select
+        )
+    }
+
+
+def test_the_query_stays_in_the_box_the_title_and_the_filter_form(client, shipped_content):
+    response, html = page(client, q="token expired")
+    assert response.status_code == HTTPStatus.OK
+    assert 'name="q" value="token expired"' in html  # the main box
+    assert '<input type="hidden" name="q" value="token expired">' in html  # through filters
+    assert re.search(r"<title>“token expired” – search · kbsite</title>", html)
+    assert html.count("kbsite</title>") == 1 and "kbsite · kbsite" not in html
+    assert "Clear filters" not in html  # nothing to clear yet
+
+
+def test_a_filter_keeps_the_query_and_offers_to_clear_it(client, shipped_content):
+    _, html = page(client, q="登录", product="meeting-sdk")
+    assert '<input type="hidden" name="q" value="登录">' in html
+    assert 'href="/search/?q=%E7%99%BB%E5%BD%95">Clear filters</a>' in html
+    assert "/issues/im-server-connecting/" not in html  # another product's entry
+
+
+def test_the_search_page_title_reads_search_once(client, db):
+    _, html = page(client)
+    assert "<title>Search · kbsite</title>" in html
+
+
+def test_facet_counts_add_up_and_values_with_none_are_dropped(client, shipped_content):
+    _, html = page(client, q="登录")
+    total = int(re.search(r'class="search-count">\s*(\d+) result', html).group(1))
+    products = option_counts(html, "product")
+    assert sum(products.values()) == total
+    kinds = option_counts(html, "type")
+    assert sum(kinds.values()) == total
+    assert all(n > 0 for n in option_counts(html, "tag").values())
+    # A product chosen shows as many results as its count said.
+    product, count = max(products.items(), key=lambda item: item[1])
+    _, filtered = page(client, q="登录", product=product)
+    assert re.search(rf'class="search-count">\s*{count} result', filtered)
+    # A tag no result carries is not offered.
+    _, narrow = page(client, q="kTMSDKErrorTokenVerifyFailed")
+    assert "mdm" not in option_counts(narrow, "tag")
+
+
+def test_zero_results_show_the_query(client, shipped_content):
+    _, html = page(client, q="打印机卡纸墨盒")
+    assert "Nothing matches “打印机卡纸墨盒” closely enough." in html
+
+
+def test_a_typo_in_a_constant_finds_the_code_and_says_so(client, shipped_content):
+    _, html = page(client, q="ktmsdkerrortokenverifyfaild")
+    assert "showing results for “kTMSDKErrorTokenVerifyFailed”" in html
+    first = re.search(r'class="search-result__link" href="([^"]+)"', html).group(1)
+    assert first == "/codes/meeting-sdk/-1019/"
+    assert 'value="ktmsdkerrortokenverifyfaild"' in html  # the box keeps what was typed
+
+
+def test_did_you_mean_is_offered_when_the_query_found_something(client, shipped_content):
+    _, html = page(client, q="登录 2OO4")
+    assert "Did you mean:" in html and ">登录 2004</a>" in html
+
+
+def test_search_page_lists_only_products_and_tags_the_reader_can_see(client, helpdesk, db):
+    """Issue 14 item 4: hidden products and tags were listed in filters and browse links."""
+    secret = Product.objects.create(slug="secret-product", name="机密产品")
+    tag = Tag.objects.create(slug="secret-tag", name="机密标签")
+    internal = Issue.objects.create(
+        product=secret, slug="inside", title="内部排障", status="published", visibility="internal"
+    )
+    internal.tags.add(tag)
+    draft_tag = Tag.objects.create(slug="draft-tag", name="草稿标签")
+    Issue.objects.create(product=secret, slug="draft", title="草稿", status="draft").tags.add(
+        draft_tag
+    )
+    for params in ({}, {"q": "排障"}):
+        _, html = page(client, **params)
+        for name in ("机密产品", "secret-product", "机密标签", "secret-tag", "草稿标签"):
+            assert name not in html
+    client.force_login(helpdesk)
+    _, html = page(client, q="排障")
+    assert "机密产品" in html and "机密标签" in html and "草稿标签" not in html
+
+
+def test_hidden_and_unknown_filter_values_are_answered_alike(client, db):
+    secret = Product.objects.create(slug="secret-product", name="机密产品")
+    tag = Tag.objects.create(slug="secret-tag", name="机密标签")
+    Issue.objects.create(
+        product=secret, slug="inside", title="内部排障", status="published", visibility="internal"
+    ).tags.add(tag)
+    for name, hidden in (("tag", "secret-tag"), ("product", "secret-product")):
+        answers = [
+            client.get("/api/search/", {"q": "排障", name: value}, HTTP_ACCEPT_LANGUAGE="en")
+            for value in (hidden, "no-such-value")
+        ]
+        assert {a.status_code for a in answers} == {HTTPStatus.BAD_REQUEST}
+        hidden_error, unknown_error = (a.json()["error"] for a in answers)
+        assert hidden_error == unknown_error.replace("no-such-value", hidden)
+
+
+def test_an_internal_issues_tags_do_not_reach_the_public_code_entry(client, helpdesk, db):
+    """Issue 14 item 5: tag an internal issue with a unique word, link it to a code."""
+    product = Product.objects.create(slug="sdk", name="SDK")
+    code = ErrorCode.objects.create(product=product, code="-1019", constant="kTokenBad")
+    tag = Tag.objects.create(slug="zqxwordzz", name="zqxwordzz")
+    internal = Issue.objects.create(
+        product=product, slug="inside", title="内部排障", status="published", visibility="internal"
+    )
+    internal.tags.add(tag)
+    code.issues.add(internal)
+    data = client.get("/api/search/", {"q": "zqxwordzz"}).json()
+    assert data["count"] == 0
+    assert client.get("/api/search/", {"q": "-1019", "tag": "zqxwordzz"}).status_code == 400
+    client.force_login(helpdesk)  # the internal issue itself is found by those who may read it
+    urls = [r["url"] for r in client.get("/api/search/", {"q": "zqxwordzz"}).json()["results"]]
+    assert urls == ["/issues/inside/"]
+    # Made public, the issue's tag describes the code too.
+    internal.visibility = "public"
+    internal.save()
+    client.logout()
+    urls = [r["url"] for r in client.get("/api/search/", {"q": "zqxwordzz"}).json()["results"]]
+    assert code.get_absolute_url() in urls
+
+
+def test_filters_fold_away_on_a_phone(client, shipped_content):
+    _, html = page(client, q="登录")
+    assert re.search(r'<details class="search-facets" data-open-wide>\s*<summary>', html)
+    _, html = page(client, q="登录", product="meeting-sdk")
+    assert '<details class="search-facets" data-open-wide open>' in html  # filters on: shown
