@@ -9,7 +9,7 @@ PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/kbsite
 PYTEST_ARGS ?=
 
-.PHONY: messages browser run serve bench-load test test-sqlite test-postgres lint format install install-dev setup-db bench clean
+.PHONY: messages browser run serve worker beat bench-load test test-sqlite test-postgres lint format install install-dev setup-db bench clean
 
 # Re-install only when the requirements change.
 $(BIN)/.installed: requirements.txt
@@ -52,7 +52,13 @@ setup-db: install messages
 	$(BIN)/python manage.py load_shipped_content
 	$(BIN)/python manage.py ensure_admin
 
+# A Celery worker (with the schedules, --beat) runs beside runserver on the folder
+# broker in .queue/, so probe runs and monitors work with nothing else to start;
+# it stops with runserver. Set CELERY_BROKER_URL=redis://… to use Redis instead.
 run: setup-db
+	@$(BIN)/celery -A kbsite worker --beat --pool threads --concurrency 4 --loglevel info \
+		--hostname run@%h & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production mode: DEBUG off, every setting from the environment, gunicorn with
@@ -75,6 +81,17 @@ serve: install
 	$(BIN)/python manage.py load_shipped_content
 	$(BIN)/python manage.py ensure_admin
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+# Beside `make serve`, with the same environment (CELERY_BROKER_URL=redis://…): the
+# workers that run probe runs, monitors, alerts and housekeeping (as many as needed,
+# on any host), and exactly ONE beat that sends the schedules. docs/production.md.
+worker beat: export DEBUG = 0
+worker: install
+	exec $(BIN)/celery -A kbsite worker --loglevel $${LOG_LEVEL:-info} \
+		--concurrency $${CELERY_CONCURRENCY:-4} --max-tasks-per-child 500
+
+beat: install
+	exec $(BIN)/celery -A kbsite beat --loglevel $${LOG_LEVEL:-info}
 
 # Load test against `make serve` on loopback (wrk; installed with apt when missing).
 bench-load: install

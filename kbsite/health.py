@@ -2,14 +2,15 @@
 
 503 when the database or the shared cache cannot be reached, so a load
 balancer takes this app server out of rotation until they answer again. The
-checks are fresh on every call (never cached) and cheap: `SELECT 1` and one
-cache round trip.
+checks are fresh on every call (never cached) and cheap: `SELECT 1`, one
+cache round trip, and a ping of the Celery workers (reported, never a 503).
 """
 
 import logging
 import uuid
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import Error as DatabaseError
 from django.db import connection
@@ -48,10 +49,33 @@ def cache_reachable() -> bool:
     return ok or cache.__class__.__name__ == "DummyCache"
 
 
+def workers_answering() -> int | None:
+    """How many Celery workers answered a ping (None: tasks run in this process, eagerly).
+
+    Reported, not required: pages are served without workers, only background work
+    waits, so a load balancer must not take this app server out for it.
+    """
+    from kbsite.celery import app
+
+    if app.conf.task_always_eager:
+        return None
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=1)
+            replies = app.control.ping(
+                timeout=settings.CELERY_HEALTH_PING_TIMEOUT, connection=connection
+            )
+    except Exception as exc:  # each broker transport raises its own errors
+        logger.warning("healthz: broker unreachable: %s", str(exc).strip() or type(exc).__name__)
+        return 0
+    return len(replies)
+
+
 @never_cache
 def healthz(request):
     database_ok = database_reachable()
     cache_ok = cache_reachable()
+    workers = workers_answering()
     healthy = database_ok and cache_ok
     return JsonResponse(
         {
@@ -59,6 +83,8 @@ def healthz(request):
             "database": database_ok,
             "database_vendor": connection.vendor,
             "cache": cache_ok,
+            # Background workers answering a ping (null: tasks run eagerly in-process).
+            "workers": workers,
             # Where rate limits are counted: "cache" (shared) or "database" (no shared cache).
             "rate_limits": counters_location(),
             "version": kbsite.__version__,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_celery_beat",
     "issues",
     "issues.search",
     "probes",
@@ -117,6 +118,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -138,6 +140,88 @@ PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user: "hit
 PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system trust store
 PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
 PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
+# Queued runs (probes/tasks.py): a worker holds a run's lease while it executes and
+# renews it; a run whose worker vanished is taken over when the lease lapses, at
+# most PROBES_RUN_MAX_ATTEMPTS times, then marked failed.
+PROBES_RUN_LEASE = env_int("PROBES_RUN_LEASE", 20)  # seconds
+PROBES_RUN_MAX_ATTEMPTS = env_int("PROBES_RUN_MAX_ATTEMPTS", 3)
+# Politeness toward the endpoints monitored: checks in flight per host (per run),
+# and the least time between two monitor runs that dial the same host.
+PROBES_HOST_CONCURRENCY = env_int("PROBES_HOST_CONCURRENCY", 4)
+PROBES_HOST_MIN_INTERVAL = env_int("PROBES_HOST_MIN_INTERVAL", 30)  # seconds
+# Monitors (probes/monitors.py): the state follows a new result only after it came
+# PROBES_MONITOR_THRESHOLD times in a row; schedules no tighter than the minimum.
+PROBES_MONITOR_THRESHOLD = env_int("PROBES_MONITOR_THRESHOLD", 3)
+PROBES_MONITOR_MIN_INTERVAL = env_int("PROBES_MONITOR_MIN_INTERVAL", 60)  # seconds
+PROBES_MONITOR_RUN_RETENTION_DAYS = env_int("PROBES_MONITOR_RUN_RETENTION_DAYS", 14)
+# Alert deliveries are retried PROBES_ALERT_RETRY_SECONDS after a failure, doubling
+# each time (10 s, 20 s … 160 s), PROBES_ALERT_ATTEMPTS attempts in all.
+PROBES_ALERT_ATTEMPTS = env_int("PROBES_ALERT_ATTEMPTS", 6)
+PROBES_ALERT_RETRY_SECONDS = env_float("PROBES_ALERT_RETRY_SECONDS", 10.0)
+# Links in alerts: the site's public address, e.g. https://kb.example.com (empty = paths).
+SITE_URL = env_str("SITE_URL")
+# Alert e-mail goes through Django's mail settings (SMTP in production; the console
+# with DEBUG on unless EMAIL_HOST is set).
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kbsite@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not env_str("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+
+# --- Background work: Celery (kbsite/celery.py, docs/production.md) ----------
+# Production: Redis (CELERY_BROKER_URL=redis://127.0.0.1:6379/0). Unset with DEBUG
+# on, a folder-based broker in .queue/ needs no server, so `make run` starts a
+# worker beside runserver and nothing else. Task results are the database rows
+# the site shows (runs, deliveries), so no result backend.
+CELERY_BROKER_URL = env_str(
+    "CELERY_BROKER_URL", "filesystem://localhost/" if DEBUG else "redis://127.0.0.1:6379/0"
+)
+CELERY_QUEUE_DIR = Path(env_str("CELERY_QUEUE_DIR", str(BASE_DIR / ".queue")))
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_DIR / "messages"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "messages"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+        "polling_interval": 0.2,  # seconds: how soon a worker sees a new run (or a ping)
+    }
+else:
+    # Unacknowledged messages return after this long if a whole worker vanished;
+    # the sweep task takes such runs over sooner. A prefix keeps deployments that
+    # share one Redis apart.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "global_keyprefix": env_str("CELERY_KEY_PREFIX", "kbsite:"),
+    }
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "kbsite")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a message is acknowledged when its task ends, not when taken
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back on the queue
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Housekeeping; monitor schedules are edited in the admin (Monitors, Periodic tasks).
+CELERY_BEAT_SCHEDULE = {
+    "flush-view-counts": {"task": "issues.flush_view_counts", "schedule": 60.0},
+    "prune-search-logs": {"task": "search.prune_search_logs", "schedule": 6 * 3600.0},
+    "sweep-probe-runs": {"task": "probes.sweep_runs", "schedule": 60.0},
+    "prune-monitor-runs": {"task": "probes.prune_monitor_runs", "schedule": 3600.0},
+}
+# An import that adds or changes at least this many rows queues a search-index rebuild.
+KB_IMPORT_REBUILD_THRESHOLD = env_int("KB_IMPORT_REBUILD_THRESHOLD", 200)
+# How long /healthz waits for workers to answer a ping.
+CELERY_HEALTH_PING_TIMEOUT = env_float("CELERY_HEALTH_PING_TIMEOUT", 0.5)
 
 # Guided diagnosis: recorded walks are kept this long; walks left open this long count as abandoned.
 DIAGNOSIS_SESSION_RETENTION_DAYS = env_int("DIAGNOSIS_SESSION_RETENTION_DAYS", 365)
@@ -211,7 +295,7 @@ CONTENT_SECURITY_POLICY = {
 # `make serve` collects hashed, compressed copies here and whitenoise serves
 # them with far-future cache headers. Overridable so a container can use a
 # read-only image path and tests a throwaway directory.
-STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else STATIC_ROOT
 
 # --- Production: behind a reverse proxy (all opt-in) ------------------------
 # Trust X-Forwarded-Proto only when the proxy sets it (and strips the client's).

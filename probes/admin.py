@@ -1,11 +1,16 @@
 """Admin: checklists are edited with their items and parameters inline; runs are read-only audit."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from probes.models import (
+    AlertChannel,
+    AlertDelivery,
     Checklist,
     ChecklistItem,
     ChecklistParameter,
+    Monitor,
+    MonitorStateChange,
     ProbeResult,
     ProbeRun,
     Target,
@@ -80,6 +85,11 @@ class ProbeRunAdmin(admin.ModelAdmin):
         "status",
         "started_at",
         "finished_at",
+        "attempts",
+        "worker",
+        "failure",
+        "monitor",
+        "observed",
     ]
 
     def has_add_permission(self, request):
@@ -95,6 +105,116 @@ class ProbeResultAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "kind"]
     search_fields = ["target_text"]
     readonly_fields = [f.name for f in ProbeResult._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Monitors and alerts ----------------------------------------------------------
+
+
+class MonitorStateChangeInline(admin.TabularInline):
+    model = MonitorStateChange
+    extra = 0
+    can_delete = False
+    fields = ["state", "previous", "started_at", "ended_at", "run"]
+    readonly_fields = fields
+    ordering = ["-started_at"]
+    max_num = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Monitor)
+class MonitorAdmin(admin.ModelAdmin):
+    """Schedules: a checklist (with parameters) or a target every N seconds, with an owner."""
+
+    list_display = [
+        "name",
+        "watched",
+        "interval_seconds",
+        "state",
+        "state_since",
+        "enabled",
+        "owner",
+    ]
+    list_filter = ["state", "enabled"]
+    search_fields = ["name", "checklist__title", "target__host"]
+    autocomplete_fields = ["target"]
+    fields = [
+        "name",
+        "checklist",
+        "target",
+        "parameters",
+        "interval_seconds",
+        "timeout",
+        "owner",
+        "enabled",
+        "state",
+        "state_since",
+        "last_checked_at",
+    ]
+    readonly_fields = ["state", "state_since", "last_checked_at"]
+    inlines = [MonitorStateChangeInline]
+    actions = ["check_now"]
+
+    def get_changeform_initial_data(self, request):
+        from django.conf import settings
+
+        return {
+            "owner": request.user.pk,
+            "interval_seconds": max(300, settings.PROBES_MONITOR_MIN_INTERVAL),
+        }
+
+    @admin.action(description=_("Check the selected monitors now"))
+    def check_now(self, request, queryset):
+        from probes.tasks import run_monitor
+
+        for monitor in queryset:
+            run_monitor.delay(monitor.pk)
+        self.message_user(
+            request, _("%(n)d monitor check(s) queued.") % {"n": queryset.count()}, messages.SUCCESS
+        )
+
+
+@admin.register(AlertChannel)
+class AlertChannelAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "enabled", "url"]
+    list_filter = ["kind", "enabled"]
+    filter_horizontal = ["monitors"]
+    fields = ["name", "kind", "enabled", "recipients", "url", "secret", "monitors"]
+    actions = ["send_test_alert"]
+
+    @admin.action(description=_("Send a test alert"))
+    def send_test_alert(self, request, queryset):
+        from probes.alerts import send_test_alert
+
+        for channel in queryset:
+            delivery = send_test_alert(channel=channel)
+            if delivery.status == AlertDelivery.Status.SENT:
+                self.message_user(
+                    request,
+                    _("Test alert sent to “%(name)s”.") % {"name": channel},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("Test alert to “%(name)s” failed: %(error)s")
+                    % {"name": channel, "error": delivery.last_error},
+                    messages.ERROR,
+                )
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "channel", "monitor", "event", "status", "attempts", "last_error"]
+    list_filter = ["status", "event", "channel"]
+    readonly_fields = [f.name for f in AlertDelivery._meta.fields]
 
     def has_add_permission(self, request):
         return False

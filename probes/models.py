@@ -1,12 +1,14 @@
 """Connectivity probes: what to check (targets, checklists) and what happened (runs, results)."""
 
 import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, validate_email
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from probes.outcomes import Outcome
@@ -253,8 +255,12 @@ class ProbeRun(models.Model):
     """One run: the audit record of who checked what, when, with which parameters."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    FINISHED = (Status.DONE, Status.FAILED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,10 +284,26 @@ class ProbeRun(models.Model):
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     timeout = models.FloatField(_("timeout per check (s)"))
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.RUNNING
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     started_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The queue's guard on the row (probes/tasks.py): the worker holding the lease
+    # executes; a second delivery waits for the lease, so a run executes once.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+    monitor = models.ForeignKey(
+        "probes.Monitor",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        verbose_name=_("monitor"),
+    )
+    # What a monitor concluded from this run (up/down/degraded/unknown); empty otherwise.
+    observed = models.CharField(_("observed state"), max_length=16, blank=True)
 
     objects = ProbeRunQuerySet.as_manager()
 
@@ -303,6 +325,10 @@ class ProbeRun(models.Model):
         if not self.finished_at:
             return None
         return (self.finished_at - self.started_at).total_seconds() * 1000
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
 
 
 class ProbeResult(models.Model):
@@ -349,3 +375,276 @@ class ProbeResult(models.Model):
     @property
     def total_ms(self) -> float | None:
         return self.timings_ms.get("total") if self.timings_ms else None
+
+
+# --- Monitors: scheduled checks with a state, its history, uptime and alerts ---------
+
+
+class MonitorState(models.TextChoices):
+    UP = "up", _("up")
+    DEGRADED = "degraded", _("degraded")
+    DOWN = "down", _("down")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class MonitorQuerySet(models.QuerySet):
+    def enabled(self):
+        return self.filter(enabled=True)
+
+    def for_issue(self, issue):
+        """Monitors watching what the issue's fix depends on (its checklists and their targets)."""
+        linked = models.Q(checklist__issues=issue) | models.Q(checklist__error_codes__issues=issue)
+        linked |= models.Q(target__checklist_items__issue=issue)
+        linked |= models.Q(target__checklist_items__checklist__issues=issue)
+        return self.filter(linked).distinct()
+
+    def for_error_code(self, code):
+        linked = models.Q(checklist__error_codes=code) | models.Q(
+            checklist__issues__error_codes=code
+        )
+        linked |= models.Q(target__checklist_items__checklist__error_codes=code)
+        return self.filter(linked).distinct()
+
+
+class Monitor(models.Model):
+    """A checklist or one target run on a schedule; its state changes after N equal results."""
+
+    name = models.CharField(_("name"), max_length=200)
+    checklist = models.ForeignKey(
+        Checklist,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="monitors",
+        verbose_name=_("checklist"),
+    )
+    target = models.ForeignKey(
+        Target,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="monitors",
+        verbose_name=_("target"),
+        limit_choices_to={"adhoc": False},
+    )
+    parameters = models.JSONField(
+        _("parameters"),
+        default=dict,
+        blank=True,
+        help_text=_('Values for the checklist\'s placeholders, e.g. {"sso_prefix": "acme"}.'),
+    )
+    interval_seconds = models.PositiveIntegerField(
+        _("every (seconds)"), default=300, help_text=_("How often the check runs.")
+    )
+    timeout = models.FloatField(
+        _("timeout per check (s)"), null=True, blank=True, help_text=_("Empty: the default.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="probe_monitors",
+        verbose_name=_("owner"),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=MonitorState.choices, default=MonitorState.UNKNOWN
+    )
+    state_since = models.DateTimeField(_("state since"), null=True, blank=True)
+    # Flap protection: a different result must repeat N times before the state follows it.
+    pending_state = models.CharField(_("pending state"), max_length=16, blank=True)
+    pending_count = models.PositiveSmallIntegerField(_("pending results"), default=0)
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    last_started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MonitorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("monitor")
+        verbose_name_plural = _("monitors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("probes:monitor_detail", kwargs={"pk": self.pk})
+
+    @property
+    def watched(self) -> str:
+        return self.checklist.title if self.checklist_id else str(self.target)
+
+    def clean(self):
+        if (self.checklist_id is None) == (self.target_id is None):
+            raise ValidationError(_("Choose a checklist or a target (one of them)."))
+        minimum = settings.PROBES_MONITOR_MIN_INTERVAL
+        if self.interval_seconds is not None and self.interval_seconds < minimum:
+            raise ValidationError(
+                {"interval_seconds": _("At least %(s)d seconds.") % {"s": minimum}}
+            )
+        if not isinstance(self.parameters, dict):
+            raise ValidationError({"parameters": _("An object of name → value.")})
+        if self.target_id and self.parameters:
+            raise ValidationError({"parameters": _("Parameters only apply to a checklist.")})
+        if self.target_id and self.target.placeholders():
+            raise ValidationError(
+                {"target": _("This target has placeholders: monitor it through a checklist.")}
+            )
+        if self.checklist_id:
+            unknown = set(self.parameters) - set(self.checklist.placeholders())
+            if unknown:
+                raise ValidationError(
+                    {"parameters": _("Unknown: %(names)s") % {"names": ", ".join(sorted(unknown))}}
+                )
+
+
+class MonitorStateChange(models.Model):
+    """One period in a state: the history (with durations) behind the status page."""
+
+    monitor = models.ForeignKey(Monitor, on_delete=models.CASCADE, related_name="changes")
+    state = models.CharField(_("state"), max_length=16, choices=MonitorState.choices)
+    previous = models.CharField(_("previous state"), max_length=16, blank=True)
+    started_at = models.DateTimeField(_("since"), db_index=True)
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    run = models.ForeignKey(
+        ProbeRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+
+    def __str__(self):
+        return f"{self.monitor}: {self.previous or '-'} → {self.state}"
+
+    @property
+    def duration(self):
+        return (self.ended_at or timezone.now()) - self.started_at
+
+
+class MonitorDay(models.Model):
+    """Results per monitor and local day, kept after old runs are pruned (uptime bars)."""
+
+    monitor = models.ForeignKey(Monitor, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField(_("day"))
+    checks = models.PositiveIntegerField(default=0)
+    up = models.PositiveIntegerField(default=0)
+    degraded = models.PositiveIntegerField(default=0)
+    down = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["monitor", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["monitor", "day"], name="probes_monitorday_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.monitor_id} {self.day}"
+
+    @property
+    def uptime(self) -> float | None:
+        """Share of conclusive checks that found it up (unknown results do not count)."""
+        conclusive = self.up + self.degraded + self.down
+        return self.up / conclusive if conclusive else None
+
+
+class AlertChannel(models.Model):
+    """Where state changes are sent: e-mail (Django's mail settings) or a signed webhook."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("webhook (signed JSON)")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    recipients = models.TextField(
+        _("e-mail recipients"), blank=True, help_text=_("One address per line.")
+    )
+    url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=128,
+        blank=True,
+        help_text=_("HMAC-SHA256 key for the X-Kbsite-Signature header; empty = generated."),
+    )
+    monitors = models.ManyToManyField(
+        Monitor,
+        blank=True,
+        related_name="alert_channels",
+        verbose_name=_("monitors"),
+        help_text=_("Empty: every monitor."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("alert channel")
+        verbose_name_plural = _("alert channels")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.kind == self.Kind.WEBHOOK and not self.secret:
+            self.secret = secrets.token_urlsafe(32)
+        super().save(*args, **kwargs)
+
+    def recipient_list(self) -> list[str]:
+        return [
+            line.strip() for line in self.recipients.replace(",", "\n").splitlines() if line.strip()
+        ]
+
+    def clean(self):
+        if self.kind == self.Kind.EMAIL:
+            if not self.recipient_list():
+                raise ValidationError({"recipients": _("Give at least one address.")})
+            for address in self.recipient_list():
+                try:
+                    validate_email(address)
+                except ValidationError as exc:
+                    raise ValidationError({"recipients": exc.messages}) from exc
+        if self.kind == self.Kind.WEBHOOK and not self.url:
+            raise ValidationError({"url": _("A webhook needs a URL.")})
+
+
+class AlertDelivery(models.Model):
+    """One alert to one channel, retried with back-off until sent or given up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.ForeignKey(AlertChannel, on_delete=models.CASCADE, related_name="deliveries")
+    monitor = models.ForeignKey(
+        Monitor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    event = models.CharField(_("event"), max_length=32)
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("alert delivery")
+        verbose_name_plural = _("alert deliveries")
+
+    def __str__(self):
+        return f"{self.channel}: {self.event} ({self.status})"

@@ -1,17 +1,16 @@
 """Writes: start a probe run, execute it, record each result as it lands.
 
 A run is created first with one pending row per check (the audit record of who
-asked what, with which parameters), then executed, synchronously (API, command
-line) or on a background thread (web UI, whose page fills in as rows finish).
+asked what, with which parameters), then queued for a Celery worker
+(probes/tasks.py), whose claim on the row (probes/leases.py) makes it execute
+once; the run page fills in as rows finish.
 """
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 
 from kbsite.ratelimit import Rate, hit
@@ -20,7 +19,7 @@ from probes.explain import explanation_text, fix_issue_for
 from probes.hosts import InvalidTarget
 from probes.models import Checklist, ProbeResult, ProbeRun, Target
 from probes.outcomes import Outcome
-from probes.runner import OVERRUN_GRACE, run_all
+from probes.runner import run_all
 from probes.targets import (
     InvalidSpec,
     TargetSpec,
@@ -147,6 +146,20 @@ def _checklist_rows(checklist: Checklist, params: dict[str, str]) -> list[ProbeR
     return rows
 
 
+def _saved_target_rows(target: Target) -> list[ProbeResult]:
+    spec = spec_from_target(target, params={})
+    row = ProbeResult(
+        position=1,
+        target=target,
+        target_text=spec.text[:600],
+        kind=target.kind,
+        description=target.description,
+    )
+    if not spec.is_valid:
+        row.details = {"reason": spec.reason}
+    return [row]
+
+
 def probe_run_create(
     *,
     user,
@@ -154,11 +167,17 @@ def probe_run_create(
     checklist: Checklist | None = None,
     params: dict | None = None,
     targets: Sequence[str | dict] = (),
+    target: Target | None = None,
     timeout: float | None = None,
     rate_limited: bool = True,
+    monitor=None,
 ) -> ProbeRun:
-    """Validate the request, count it against the user's rate limit, store the pending run."""
-    if (checklist is None) == (not targets):
+    """Validate the request, count it against the user's rate limit, store the pending run.
+
+    One of: a checklist (with its parameters), typed targets, or one saved target
+    (what a monitor of a single target runs).
+    """
+    if sum((checklist is not None, bool(targets), target is not None)) != 1:
         raise ProbeRequestError("give either a checklist or a list of targets")
     if len(targets) > MAX_TARGETS_PER_RUN:
         raise ProbeRequestError(f"at most {MAX_TARGETS_PER_RUN} targets per run")
@@ -168,6 +187,8 @@ def probe_run_create(
         raise ProbeRequestError("params only apply to a checklist")
     if checklist is not None:
         rows = _checklist_rows(checklist, cleaned)
+    elif target is not None:
+        rows = _saved_target_rows(target)
     else:
         rows = [_adhoc_row(entry, position) for position, entry in enumerate(targets, 1)]
     if not rows:
@@ -181,6 +202,7 @@ def probe_run_create(
             checklist=checklist,
             parameters=cleaned,
             timeout=timeout,
+            monitor=monitor,
         )
         for row in rows:
             row.run = run
@@ -192,7 +214,7 @@ def probe_run_create(
         run.pk,
         getattr(user, "username", None) or "-",
         source,
-        checklist.slug if checklist else "ad-hoc",
+        checklist.slug if checklist else (str(target) if target else "ad-hoc"),
         cleaned,
         [row.target_text for row in rows],
     )
@@ -234,6 +256,7 @@ def probe_run_execute(
         specs,
         context=context,
         max_concurrency=max_concurrency or settings.PROBES_MAX_CONCURRENCY,
+        per_host=settings.PROBES_HOST_CONCURRENCY,
     ):
         row = rows[index]
         _fill(row, result)
@@ -246,42 +269,37 @@ def probe_run_execute(
     return run
 
 
-def _execute_detached(run_pk: int, language: str) -> None:
-    close_old_connections()
-    try:
-        with translation.override(language):
-            probe_run_execute(run=ProbeRun.objects.get(pk=run_pk))
-    except Exception:
-        logger.exception("probe run %s failed", run_pk)
-    finally:
-        connection.close()
+def probe_run_enqueue(*, run: ProbeRun) -> None:
+    """Hand the run to a worker once it is committed (a worker must be able to read it).
+
+    A broker that cannot be reached leaves the run queued, not lost: the sweep task
+    (probes.sweep_runs) queues it again, and the run page says it is waiting.
+    """
+    from probes.tasks import execute_run
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+
+    def send():
+        try:
+            execute_run.apply_async(args=[run.pk], kwargs={"language": language})
+        except Exception:  # the broker's own errors vary by transport
+            logger.exception("probe run %s could not be queued; the sweep will retry", run.pk)
+
+    if execute_run.app.conf.task_always_eager:
+        send()  # eager (tests): in this process and transaction, so no need to wait for commit
+    else:
+        transaction.on_commit(send)
 
 
-def probe_run_start_in_background(*, run: ProbeRun) -> None:
-    """Execute after the run is committed, on a thread, so the page can show rows filling in."""
-    language = translation.get_language()
-
-    def start():
-        threading.Thread(
-            target=_execute_detached, args=(run.pk, language), name=f"probe-run-{run.pk}"
-        ).start()
-
-    transaction.on_commit(start)
-
-
-def probe_run_reap_if_stale(*, run: ProbeRun) -> ProbeRun:
-    """A run whose worker died (server restart) is closed instead of staying 'running' forever."""
-    if run.status != ProbeRun.Status.RUNNING:
-        return run
-    rows = run.results.count()
-    waves = -(-rows // max(settings.PROBES_MAX_CONCURRENCY, 1))
-    limit = timedelta(seconds=waves * run.timeout + OVERRUN_GRACE + 60)
-    if timezone.now() - run.started_at < limit:
-        return run
-    for row in run.results.filter(outcome=""):
-        _fill(row, CheckResult(Outcome.UNAVAILABLE, reason="the run was interrupted"))
+def probe_run_fail(*, run: ProbeRun, reason: str) -> ProbeRun:
+    """Close a run that cannot complete: pending rows say why, the run is marked failed."""
+    for row in run.results.filter(outcome="").select_related("checklist_item__issue"):
+        _fill(row, CheckResult(Outcome.UNAVAILABLE, reason=reason))
         row.save()
-    run.status = ProbeRun.Status.DONE
+    run.status = ProbeRun.Status.FAILED
+    run.failure = reason
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "finished_at"])
+    run.lease_until = None
+    run.save(update_fields=["status", "failure", "finished_at", "lease_until"])
+    logger.warning("probe run %s failed: %s", run.pk, reason)
     return run

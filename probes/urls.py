@@ -11,4 +11,6 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("targets/<int:pk>/", views.target_history, name="target_history"),
+    path("status/", views.status, name="status"),
+    path("monitors/<int:pk>/", views.monitor_detail, name="monitor_detail"),
 ]

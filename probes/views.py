@@ -13,14 +13,10 @@ from kbsite.ratelimit import RateLimited
 from probes.access import probes_staff_required
 from probes.charts import latency_chart
 from probes.forms import AdhocRunForm, ChecklistRunForm
-from probes.models import Checklist, ProbeRun, Target
+from probes.models import Checklist, Monitor, ProbeRun, Target
 from probes.serializers import result_full
-from probes.services import (
-    ProbeRequestError,
-    probe_run_create,
-    probe_run_reap_if_stale,
-    probe_run_start_in_background,
-)
+from probes.services import ProbeRequestError, probe_run_create, probe_run_enqueue
+from probes.status import monitor_rows, state_history
 
 HISTORY_LENGTH = 60
 
@@ -35,7 +31,7 @@ def _start(request, form, **run_args):
     except ProbeRequestError as exc:
         form.add_error(None, str(exc))
         return None, HTTPStatus.BAD_REQUEST
-    probe_run_start_in_background(run=run)
+    probe_run_enqueue(run=run)
     return run, HTTPStatus.FOUND
 
 
@@ -111,7 +107,7 @@ def _run_results(run):
 @require_GET
 @probes_staff_required
 def run_detail(request, pk):
-    run = probe_run_reap_if_stale(run=get_object_or_404(ProbeRun.objects.recent(), pk=pk))
+    run = get_object_or_404(ProbeRun.objects.recent().select_related("monitor"), pk=pk)
     return render(request, "probes/run_detail.html", {"run": run, "results": _run_results(run)})
 
 
@@ -119,14 +115,21 @@ def run_detail(request, pk):
 @probes_staff_required
 def run_status(request, pk):
     """What the run page polls: each row as data and as the server-rendered table row."""
-    run = probe_run_reap_if_stale(run=get_object_or_404(ProbeRun, pk=pk))
+    run = get_object_or_404(ProbeRun, pk=pk)
     rows = []
     for row in _run_results(run):
         data = result_full(row)
         data["html"] = render_to_string("probes/_result_row.html", {"result": row}, request=request)
         rows.append(data)
     return JsonResponse(
-        {"run": run.pk, "status": run.status, "done": run.status == "done", "results": rows}
+        {
+            "run": run.pk,
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "done": run.is_finished,
+            "failure": run.failure,
+            "results": rows,
+        }
     )
 
 
@@ -147,3 +150,25 @@ def target_history(request, pk):
         "checklists": Checklist.objects.filter(items__target=target).distinct(),
     }
     return render(request, "probes/target_history.html", context)
+
+
+@require_GET
+@probes_staff_required
+def status(request):
+    """Every monitor: its state, since when, last check, and uptime per day (bars)."""
+    return render(request, "probes/status.html", {"monitors": monitor_rows()})
+
+
+@require_GET
+@probes_staff_required
+def monitor_detail(request, pk):
+    monitor = get_object_or_404(
+        Monitor.objects.select_related("checklist", "target", "owner"), pk=pk
+    )
+    context = {
+        "monitor": monitor,
+        "row": monitor_rows(Monitor.objects.filter(pk=monitor.pk))[0],
+        "changes": state_history(monitor),
+        "runs": monitor.runs.recent()[:20],
+    }
+    return render(request, "probes/monitor_detail.html", context)

@@ -5,6 +5,18 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_eagerly():
+    """In this process Celery tasks run inline (no broker); the queue's own tests start a
+    real Redis broker and worker processes (tests/probes/test_queue_*.py)."""
+    from kbsite.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers are slow by design; tests that log in need no such protection."""

@@ -4,6 +4,7 @@ from django import template
 
 from probes.access import can_run_probes
 from probes.selectors import checklists_for_error_code, checklists_for_issue
+from probes.status import monitors_for
 
 register = template.Library()
 
@@ -20,3 +21,13 @@ def related_checklists(context):
     if context.get("error_code") is not None:
         return list(checklists_for_error_code(context["error_code"]))
     return []
+
+
+@register.simple_tag(takes_context=True)
+def related_monitors(context):
+    """Monitors watching what the page's fix depends on, for users who may run probes; else []."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if not can_run_probes(user):
+        return []
+    return monitors_for(issue=context.get("issue"), error_code=context.get("error_code"))

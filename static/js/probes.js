@@ -10,6 +10,8 @@
   }
   var url = table.dataset.pollUrl;
   var status = document.getElementById("run-status");
+  var waiting = document.getElementById("run-waiting");
+  var failure = document.getElementById("run-failure");
   var delay = 500;
   var maxDelay = 3000;
 
@@ -36,10 +38,18 @@
       })
       .then(function (data) {
         data.results.forEach(replaceRow);
+        if (status && data.status_label) {
+          status.textContent = data.status_label;
+          status.className = "run-status run-status--" + data.status;
+        }
+        if (waiting) {
+          waiting.hidden = data.status !== "queued";
+        }
+        if (failure && data.failure) {
+          failure.textContent = data.failure;
+          failure.hidden = false;
+        }
         if (data.done) {
-          if (status) {
-            status.textContent = status.dataset.doneLabel;
-          }
           return;
         }
         delay = Math.min(delay * 1.5, maxDelay);

@@ -9,7 +9,6 @@ from probes.services import (
     ProbeRequestError,
     probe_run_create,
     probe_run_execute,
-    probe_run_reap_if_stale,
 )
 from tests.probes.factories import make_checklist, make_prober
 
@@ -131,15 +130,3 @@ def test_runs_are_rate_limited_per_user(user, settings):
     with pytest.raises(RateLimited):
         probe_run_create(user=user, source="api", targets=["dns:a.test"])
     assert ProbeRun.objects.filter(user=user).count() == 2
-
-
-def test_a_run_whose_worker_died_is_closed(user):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    run = probe_run_create(user=user, source="web", targets=["dns:a.test"])
-    ProbeRun.objects.filter(pk=run.pk).update(started_at=timezone.now() - timedelta(hours=1))
-    run = probe_run_reap_if_stale(run=ProbeRun.objects.get(pk=run.pk))
-    assert run.status == ProbeRun.Status.DONE
-    assert run.results.get().outcome == Outcome.UNAVAILABLE

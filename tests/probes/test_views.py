@@ -85,9 +85,7 @@ def test_running_a_checklist_leads_to_a_run_page_that_fills_in(
     prober_client, prober, checklist, monkeypatch
 ):
     started = []
-    monkeypatch.setattr(
-        "probes.views.probe_run_start_in_background", lambda *, run: started.append(run)
-    )
+    monkeypatch.setattr("probes.views.probe_run_enqueue", lambda *, run: started.append(run))
     response = prober_client.post(checklist.get_absolute_url(), {"prefix": "good"})
     run = ProbeRun.objects.get()
     assert response.status_code == HTTPStatus.FOUND
@@ -118,7 +116,7 @@ def test_invalid_adhoc_input_is_a_form_error_not_a_500(prober_client):
 
 
 def test_rate_limited_form_answers_429(prober_client, checklist, settings, monkeypatch):
-    monkeypatch.setattr("probes.views.probe_run_start_in_background", lambda *, run: None)
+    monkeypatch.setattr("probes.views.probe_run_enqueue", lambda *, run: None)
     settings.PROBES_RATE_LIMIT = "1/60"
     assert prober_client.post(checklist.get_absolute_url(), {"prefix": "a"}).status_code == 302
     response = prober_client.post(checklist.get_absolute_url(), {"prefix": "a"})
@@ -138,7 +136,7 @@ def test_target_history_draws_latency_over_time(prober_client, prober, open_tcp_
 
 
 def test_adhoc_run_goes_through_the_guard(prober_client, monkeypatch, settings):
-    monkeypatch.setattr("probes.views.probe_run_start_in_background", lambda *, run: None)
+    monkeypatch.setattr("probes.views.probe_run_enqueue", lambda *, run: None)
     settings.PROBES_ALLOWED_NETWORKS = []
     response = prober_client.post(reverse("probes:adhoc_run"), {"targets": "tcp://0x7f000001:80"})
     run = ProbeRun.objects.get()

@@ -20,6 +20,7 @@ def test_healthy(client):
         "database": True,
         "database_vendor": body["database_vendor"],
         "cache": True,
+        "workers": None,  # tasks run eagerly in the test process (tests/conftest.py)
         "version": kbsite.__version__,
     }
     assert "no-cache" in response["Cache-Control"]
