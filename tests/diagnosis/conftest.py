@@ -10,7 +10,7 @@ import pytest
 from diagnosis.models import Branch, Flow, Step
 from issues.models import Product
 from probes import guard
-from probes.resolver import StaticResolver
+from tests.probes.resolvers import StaticResolver
 from tests.probes.factories import make_prober
 
 LOOPBACK_NETWORKS = ["127.0.0.0/8", "::1/128"]
