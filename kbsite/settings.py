@@ -140,6 +140,8 @@ PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user: "hit
 PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system trust store
 PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
 PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
+# Names are looked up here first, then in DNS, as the server's own programs do.
+PROBES_HOSTS_FILE = env_str("PROBES_HOSTS_FILE", "/etc/hosts")
 # Queued runs (probes/tasks.py): a worker holds a run's lease while it executes and
 # renews it; a run whose worker vanished is taken over when the lease lapses, at
 # most PROBES_RUN_MAX_ATTEMPTS times, then marked failed.

@@ -7,6 +7,7 @@ address itself, so a second lookup (DNS rebinding) can never swap it. The name
 is kept for SNI and the Host header by the callers.
 """
 
+import functools
 import ipaddress
 import logging
 import socket
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from probes.hosts import Host, IPAddress
-from probes.resolver import DnsResolver, Resolution, Resolver
+from probes.resolver import DnsResolver, HostsFile, Resolution, Resolver, SystemResolver
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,6 @@ DENIED_NETWORKS = _nets(
     ("240.0.0.0/4", "reserved address (240/4)"),
     ("::/128", "unspecified address"),
     ("::1/128", "loopback address"),
-    ("::/96", "deprecated IPv4-compatible IPv6 address"),
     ("64:ff9b:1::/48", "local-use NAT64 address"),
     ("100::/64", "discard-only address"),
     ("2001:db8::/32", "documentation address"),
@@ -60,6 +60,14 @@ DENIED_NETWORKS = _nets(
     ("ff00::/8", "multicast address"),
 )
 NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+# Forms a name has no business resolving to: judged by the IPv4 address they carry,
+# and refused even when that address is public (an allowlisted one excepted).
+IPV4_WRAPPERS = (
+    (ipaddress.ip_network("::ffff:0:0/96"), "IPv4-mapped IPv6 address"),
+    (ipaddress.ip_network("::ffff:0:0:0/96"), "IPv4-translated IPv6 address"),
+    (ipaddress.ip_network("::/96"), "deprecated IPv4-compatible IPv6 address"),
+)
+_NOT_WRAPPED = {ipaddress.ip_address("::"), ipaddress.ip_address("::1")}
 
 
 class Blocked(Exception):
@@ -96,17 +104,28 @@ class Deadline:
         return left
 
 
-def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address carries, where the network would deliver to it."""
-    if ip.version != 6:
+def embedded_ipv4(ip: IPAddress) -> tuple[ipaddress.IPv4Address, str | None] | None:
+    """The IPv4 address an IPv6 address carries, with the label of a form refused as such.
+
+    NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach the embedded address through a
+    gateway, so they are judged by it and nothing else.
+    """
+    if ip.version != 6 or ip in _NOT_WRAPPED:
         return None
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
+    for network, label in IPV4_WRAPPERS:
+        if ip in network:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), label
     if ip in NAT64_WELL_KNOWN:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF), None
     if ip.sixtofour is not None:
-        return ip.sixtofour
+        return ip.sixtofour, None
     return None
+
+
+def canonical(ip: IPAddress) -> IPAddress:
+    """The address the packets are for: the embedded IPv4 address where there is one."""
+    embedded = embedded_ipv4(ip)
+    return embedded[0] if embedded else ip
 
 
 @dataclass
@@ -143,22 +162,9 @@ class Policy:
     def _network_allows(self, ip: IPAddress) -> bool:
         return any(ip.version == net.version and ip in net for net in self.allowed_networks)
 
-    def denial_reason(self, ip: IPAddress) -> str | None:
-        """None when the policy lets probes connect to `ip`; otherwise why not."""
-        if self._network_allows(ip):
-            return None
-        embedded = _embedded_ipv4(ip)
-        if ip.version == 6 and ip.ipv4_mapped is not None:
-            # The kernel delivers ::ffff:a.b.c.d to a.b.c.d: judge that address.
-            if self._network_allows(embedded):
-                return None
-            inner = self.denial_reason(embedded)
-            detail = f", {inner}" if inner else ""
-            return f"IPv4-mapped IPv6 address (embeds {embedded}{detail})"
-        if embedded is not None:
-            inner = self.denial_reason(embedded)
-            if inner:
-                return f"IPv6 address embedding {embedded} ({inner})"
+    @staticmethod
+    def _listed_reason(ip: IPAddress) -> str | None:
+        """Why an address that carries no other one is denied, or None."""
         for network, label in DENIED_NETWORKS:
             if ip.version == network.version and ip in network:
                 return label
@@ -167,6 +173,27 @@ class Policy:
         if not ip.is_global:
             return "reserved address (not globally routable)"
         return None
+
+    def denial_reason(self, ip: IPAddress) -> str | None:
+        """None when the policy lets probes connect to `ip`; otherwise why not.
+
+        In this order: canonicalise (the IPv4 address a v6 form embeds), deny, then
+        allow, so an allowlisted IPv6 range (even ::/0) never admits the IPv4
+        loopback or private address wrapped inside it.
+        """
+        embedded = embedded_ipv4(ip)
+        if embedded is None:
+            target, reason = ip, self._listed_reason(ip)
+        else:
+            target, wrapper = embedded
+            inner = self._listed_reason(target)
+            if wrapper:
+                reason = f"{wrapper} (embeds {target}{f', {inner}' if inner else ''})"
+            else:
+                reason = f"IPv6 address embedding {target} ({inner})" if inner else None
+        if reason is None or self._network_allows(target):
+            return None
+        return reason
 
     def check(self, host: Host, addresses: Iterable[IPAddress]) -> list[IPAddress]:
         """Raise Blocked unless EVERY address may be dialled; one bad answer taints the name."""
@@ -272,7 +299,17 @@ def guarded_dial(
 
 
 def default_resolver() -> Resolver:
-    return DnsResolver(getattr(settings, "PROBES_DNS_NAMESERVERS", None))
+    """How the server's own programs resolve: the hosts file, then DNS."""
+    return SystemResolver(
+        hosts=_hosts_file(getattr(settings, "PROBES_HOSTS_FILE", "/etc/hosts")),
+        dns_resolver=DnsResolver(getattr(settings, "PROBES_DNS_NAMESERVERS", None)),
+    )
+
+
+@functools.cache
+def _hosts_file(path: str) -> HostsFile:
+    # One per path: it keeps the parsed file until the file changes.
+    return HostsFile(path)
 
 
 def log_blocked(host: Host, reason: str) -> None:

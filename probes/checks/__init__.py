@@ -4,6 +4,7 @@
 target cannot take down a run (nor a page).
 """
 
+import dataclasses
 import logging
 import ssl
 import time
@@ -19,7 +20,7 @@ from probes.guard import Blocked, Deadline, DialFailed, log_blocked
 from probes.hosts import InvalidTarget
 from probes.models import Kind
 from probes.outcomes import Outcome
-from probes.resolver import ResolutionError
+from probes.resolver import Resolution, ResolutionError, Resolver
 from probes.targets import InvalidSpec, TargetSpec
 
 logger = logging.getLogger(__name__)
@@ -57,13 +58,29 @@ def _run(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> CheckRe
         return CheckResult(outcome, [], {}, {}, reason)
 
 
+class _NotingResolver:
+    """Passes lookups through and notes what answered (hosts file or DNS) for the details."""
+
+    def __init__(self, resolver: Resolver):
+        self.resolver = resolver
+        self.sources: list[str] = []
+
+    def resolve(self, name: str, *, timeout: float) -> Resolution:
+        resolution = self.resolver.resolve(name, timeout=timeout)
+        source = getattr(resolution, "source", "")
+        if source and source not in self.sources:
+            self.sources.append(source)
+        return resolution
+
+
 def run_check(spec: TargetSpec | InvalidSpec, context: ProbeContext) -> CheckResult:
     if not spec.is_valid:
         return CheckResult(Outcome.INVALID, [], {}, {}, spec.reason)
     deadline = Deadline(context.timeout)
     started = time.monotonic()
+    noting = _NotingResolver(context.resolver)
     try:
-        result = _run(spec, context, deadline)
+        result = _run(spec, dataclasses.replace(context, resolver=noting), deadline)
     except Exception as exc:
         # A bug in a check must not pass for a network finding, nor crash the run.
         logger.exception("probe check crashed for %s", spec.text)
@@ -71,4 +88,6 @@ def run_check(spec: TargetSpec | InvalidSpec, context: ProbeContext) -> CheckRes
             Outcome.UNAVAILABLE, [], {}, {}, f"the check failed on this server: {exc!r}"
         )
     result.timings_ms["total"] = ms((time.monotonic() - started) * 1000)
+    if noting.sources:
+        result.details.setdefault("resolved_by", ", ".join(noting.sources))
     return result

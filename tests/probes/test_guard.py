@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from probes.guard import Blocked, Deadline, Policy, guarded_dial, resolve_checked
+from probes.guard import Blocked, Deadline, Policy, canonical, guarded_dial, resolve_checked
 from probes.hosts import parse_host
 from tests.probes.resolvers import StaticResolver
 
@@ -144,3 +144,67 @@ def test_default_settings_allow_no_private_network(monkeypatch):
     assert defaults.PROBES_ALLOWED_HOSTS == []
     policy = Policy.build(networks=defaults.PROBES_ALLOWED_NETWORKS)
     assert policy.denial_reason(ipaddress.ip_address("127.0.0.1")) == "loopback address"
+
+
+# --- embedded IPv4 forms: canonicalised first, then denied, then allowed (issue 14, item 6) ---
+
+
+@pytest.mark.parametrize(
+    ("address", "embedded"),
+    [
+        ("::ffff:127.0.0.1", "127.0.0.1"),  # IPv4-mapped
+        ("::ffff:0:7f00:1", "127.0.0.1"),  # IPv4-translated (SIIT)
+        ("::127.0.0.1", "127.0.0.1"),  # deprecated IPv4-compatible
+        ("64:ff9b::a00:1", "10.0.0.1"),  # NAT64 well-known prefix
+        ("2002:a9fe:a9fe::1", "169.254.169.254"),  # 6to4
+    ],
+)
+def test_each_embedded_form_is_judged_as_the_ipv4_address_it_carries(address, embedded):
+    ip = ipaddress.ip_address(address)
+    assert canonical(ip) == ipaddress.ip_address(embedded)
+    assert embedded in DEFAULT.denial_reason(ip)
+
+
+@pytest.mark.parametrize(
+    "address", ["::ffff:127.0.0.1", "::ffff:0:7f00:1", "::127.0.0.1", "64:ff9b::7f00:1"]
+)
+def test_an_allowed_ipv6_range_does_not_admit_a_wrapped_loopback(address):
+    """With PROBES_ALLOWED_NETWORKS=::/0, [::ffff:127.0.0.1] used to reach 127.0.0.1."""
+    every_v6 = Policy.build(networks=["::/0"])
+    assert "127.0.0.1" in every_v6.denial_reason(ipaddress.ip_address(address))
+    with pytest.raises(Blocked):
+        resolve_checked(
+            parse_host(f"[{address}]"),
+            policy=every_v6,
+            resolver=StaticResolver(),
+            deadline=Deadline(1),
+        )
+
+
+def test_a_name_resolving_to_a_wrapped_loopback_is_blocked_under_an_allowed_v6_range():
+    resolver = StaticResolver({"wrapped.test": ["::ffff:0:7f00:1"]})
+    with pytest.raises(Blocked) as caught:
+        resolve_checked(
+            parse_host("wrapped.test"),
+            policy=Policy.build(networks=["::/0"]),
+            resolver=resolver,
+            deadline=Deadline(1),
+        )
+    assert "IPv4-translated" in caught.value.reason and "loopback" in caught.value.reason
+
+
+def test_the_ipv4_translated_range_is_denied_even_around_a_public_address():
+    reason = DEFAULT.denial_reason(ipaddress.ip_address("::ffff:0:5db8:d822"))
+    assert reason.startswith("IPv4-translated") and "93.184.216.34" in reason
+
+
+def test_gateway_forms_of_a_public_address_stay_reachable():
+    # DNS64 answers and 6to4 hosts are ordinary public destinations.
+    for address in ("64:ff9b::5db8:d822", "2002:5db8:d822::1"):
+        assert DEFAULT.denial_reason(ipaddress.ip_address(address)) is None
+
+
+def test_an_allowed_ipv4_network_admits_its_wrapped_forms():
+    policy = Policy.build(networks=["127.0.0.0/8"])
+    for address in ("::ffff:127.0.0.1", "::ffff:0:7f00:1", "64:ff9b::7f00:1"):
+        assert policy.denial_reason(ipaddress.ip_address(address)) is None
