@@ -1,5 +1,6 @@
 """Editing the knowledge: every model, with revision history and stale-edit protection."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
@@ -127,8 +128,21 @@ class FeedbackInline(admin.TabularInline):
         return False
 
 
+# The auto-created link row has no name of its own, yet the inline prints one on each row.
+ErrorCode.issues.through.__str__ = lambda link: str(link.errorcode)
+
+
+class ErrorCodeLinkForm(forms.ModelForm):
+    class Meta:
+        model = ErrorCode.issues.through
+        fields = ["errorcode"]
+        # The auto-created link table's field names are no interface text.
+        labels = {"errorcode": _("error code")}
+
+
 class ErrorCodeLinkInline(admin.TabularInline):
     model = ErrorCode.issues.through
+    form = ErrorCodeLinkForm
     extra = 0
     autocomplete_fields = ["errorcode"]
     verbose_name = _("linked error code")

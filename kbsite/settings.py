@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
-    "axes",
+    "kbsite.axes_app.AxesConfig",  # django-axes, with a translated name in the admin
     "django_celery_beat",
     "issues",
     "issues.search",

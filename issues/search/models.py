@@ -45,7 +45,7 @@ class SearchEntry(models.Model):
 
     title = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
-    codes = models.CharField(max_length=500, blank=True, help_text="Codes as written, spaced.")
+    codes = models.CharField(max_length=500, blank=True, help_text=_("Codes as written, spaced."))
     constant_key = models.CharField(max_length=128, blank=True, db_index=True)
     summary = models.TextField(blank=True)
     symptoms = models.TextField(blank=True)

@@ -1,10 +1,12 @@
 """Template helpers for the public pages."""
 
+import html
 from functools import lru_cache
 
 from django import template
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
 from issues.markdown import render_markdown
@@ -16,6 +18,12 @@ register = template.Library()
 def markdown_filter(text: str) -> SafeString:
     """Editor-written Markdown as sanitized HTML: ``{{ fix.body|markdown }}``."""
     return render_markdown(text)
+
+
+@register.filter(name="markdown_text")
+def markdown_text_filter(text: str) -> str:
+    """Editor-written Markdown as plain text, for meta descriptions and one-line excerpts."""
+    return html.unescape(strip_tags(render_markdown(text))).strip()
 
 
 @lru_cache(maxsize=64)

@@ -3,8 +3,9 @@
 from django import template
 
 from probes.access import can_run_probes
-from probes.selectors import checklists_for_error_code, checklists_for_issue
+from probes.selectors import checklists_for_error_code
 from probes.status import monitors_for
+from probes.templatetags.probes_steps import issue_checklists
 
 register = template.Library()
 
@@ -17,7 +18,9 @@ def related_checklists(context):
     if not can_run_probes(user):
         return []
     if context.get("issue") is not None:
-        return list(checklists_for_issue(context["issue"]))
+        # Those offered at the step that needs them are not repeated below the article.
+        found = issue_checklists(context)
+        return [c for c in found.all if c.pk not in found.placed_ids()]
     if context.get("error_code") is not None:
         return list(checklists_for_error_code(context["error_code"]))
     return []

@@ -93,6 +93,6 @@ def test_phone_width_issue_page_fits_and_is_saved_as_a_screenshot(
 
 def test_step_anchor_links_target_the_step(page, shipped_content):
     page.goto("/issues/ios-mdm-certificate-install-fails/")
-    page.locator("a.anchor[href='#step-2']").click()
+    page.locator("a.step-anchor[href='#step-2']").click()
     assert page.url.endswith("#step-2")
     expect(page.locator("#step-2")).to_be_in_viewport()
