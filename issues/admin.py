@@ -23,7 +23,8 @@ MARKDOWN_PREVIEW_LIMIT = 100_000  # characters; a preview is a courtesy, not a b
 
 class MarkdownPreviewMedia:
     css = {"all": ["css/admin.css"]}
-    js = ["js/admin_markdown_preview.js"]
+    # attachments_upload.js: "Add image or file" beside the text boxes (attachments app).
+    js = ["js/admin_markdown_preview.js", "js/attachments_upload.js"]
 
 
 def markdown_textarea_attrs() -> dict:

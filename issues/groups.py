@@ -22,12 +22,14 @@ STAFF_GROUPS = {
         ),
         "issues.view_internal",
         "probes.run_probes",
+        *(f"attachments.{action}_attachment" for action in ("add", "change", "delete", "view")),
     ],
     # Helpdesk reads everything, internal entries included, and runs probes.
     "Helpdesk": [
         *(f"issues.view_{model}" for model in CONTENT_MODELS),
         "issues.view_internal",
         "probes.run_probes",
+        "attachments.view_attachment",
     ],
 }
 

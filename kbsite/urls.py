@@ -19,6 +19,7 @@ urlpatterns = [
     path("probes/", include("probes.urls")),
     path("api/probes/", include("probes.api_urls")),
     path("diagnose/", include("diagnosis.urls")),
+    path("attachments/", include("attachments.urls")),
     path("api/", include("diagnosis.api_urls")),
     path("", include("issues.search.urls")),
     path("", include("issues.urls")),

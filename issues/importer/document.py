@@ -48,6 +48,8 @@ class ErrorCodeDraft:
     callbacks: str | None = None
     network_relation: str | None = None
     fix: str | None = None
+    # What an export recorded ("draft"/"published"); None: a document, so not published.
+    status: str | None = None
 
 
 @dataclass
@@ -96,6 +98,9 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
     # Why the file is refused as a whole; a refused file writes nothing.
     errors: list[str] = field(default_factory=list)
+    # Images and files found in the document or export, stored when it is imported
+    # (drafts made by the attachments app's hook; see hooks.py).
+    attachments: list = field(default_factory=list)
 
     def note(self, line: str) -> None:
         self.recognised.append(line)
