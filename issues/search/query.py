@@ -311,6 +311,14 @@ def _rank(analyzed: _Query, measured: list[Match], *, min_share: float, limit: i
     return score(matches, known_terms)
 
 
+def listed(query: str, entry_ids: list[int]) -> Outcome:
+    """Entries found another way (closest titles), in the given order, shown like results."""
+    outcome = Outcome(query=query, normalized=normalize_query(query), total=len(entry_ids))
+    outcome.entry_ids = list(entry_ids)
+    outcome.results = _results(_analyze(query), [Match(entry_id=pk) for pk in entry_ids])
+    return outcome
+
+
 def _results(analyzed: _Query, page: list[Match]) -> list[Result]:
     """The page shown: each entry's text, highlighted, with a snippet."""
     shown = (

@@ -12,7 +12,7 @@ from issues.search import analytics, spelling, weights
 from issues.search.filters import FACETS, SearchEntryFilter
 from issues.search.forms import SearchForm
 from issues.search.models import SearchEntry, SearchLog
-from issues.search.query import Outcome, Result, search
+from issues.search.query import Outcome, Result, listed, search
 
 BROWSE_LIMIT = 100
 CLOSEST_LIMIT = 5
@@ -87,13 +87,7 @@ def run_search(
             corrected.query = query  # the box keeps what was typed
             searched.outcome, searched.corrected = corrected, True
     if not searched.outcome.results and closest_when_empty:
-        searched.closest = search(
-            query,
-            user=user,
-            entries=entries,
-            limit=CLOSEST_LIMIT,
-            min_share=weights.CLOSEST_TERM_SHARE,
-        )
+        searched.closest = _closest(query, user=user, entries=entries)
     if facet_counts:
         _count_facets(searched, query, user=user, entries=entries)
     if log:
@@ -105,6 +99,16 @@ def run_search(
             filters="&".join(f"{k}={params[k]}" for k in FACETS if params.get(k)),
         )
     return searched
+
+
+def _closest(query: str, *, user, entries) -> Outcome:
+    """Entries holding any of the query's words; failing that, the closest titles."""
+    closest = search(
+        query, user=user, entries=entries, limit=CLOSEST_LIMIT, min_share=weights.CLOSEST_TERM_SHARE
+    )
+    if closest.results or entries is not None:
+        return closest
+    return listed(query, spelling.closest_titles(query, user=user, limit=CLOSEST_LIMIT))
 
 
 def _filterset(params: QueryDict, request: HttpRequest) -> SearchEntryFilter:

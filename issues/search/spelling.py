@@ -1,5 +1,6 @@
 """Did you mean: identifiers and codes typed wrong, corrected against the index's own
-vocabulary (the constants and codes of the error-code entries the reader may find).
+vocabulary (the constants and codes of the error-code entries the reader may find);
+and the entries whose titles come closest to a query that matched nothing.
 
 Only words the index does not know are corrected: "ktmsdkerrortokenverifyfaild" →
 kTMSDKErrorTokenVerifyFailed (edit distance), "tokenverifyfailed" → the constant it
@@ -10,7 +11,7 @@ Edit distance is rapidfuzz's; see docs/search.md.
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import Levenshtein
 
 from issues.search import terms
@@ -26,6 +27,10 @@ _LOOKALIKE_DIGITS = str.maketrans("ol", "01")
 WHOLE_SIMILARITY = 0.85
 SUFFIX_SCORE = 90.0
 SUFFIX_MIN_CHARS = 8
+# Closest titles to a query that found nothing: how alike (rapidfuzz WRatio, 0-100),
+# and how many titles are compared at most (the most viewed first).
+CLOSEST_TITLE_SCORE = 50.0
+CLOSEST_SCAN = 20000
 
 
 @dataclass
@@ -122,3 +127,22 @@ def _replace(query: str, folded: str, replaced: list[tuple[str, str]]) -> str:
         else:
             return " ".join(text.split())
     return " ".join(folded.split())
+
+
+def closest_titles(query: str, *, user, limit: int) -> list[int]:
+    """Ids of the entries whose titles are most like the query ("扫马下栽" → 扫码下载…),
+    for a query no entry matches by its words."""
+    titles = dict(
+        SearchEntry.objects.visible_to(user)
+        .order_by("-popularity", "pk")
+        .values_list("pk", "title")[:CLOSEST_SCAN]
+    )
+    best = process.extract(
+        query,
+        titles,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        score_cutoff=CLOSEST_TITLE_SCORE,
+        limit=limit,
+    )
+    return [pk for _, _, pk in best]

@@ -149,3 +149,22 @@ def test_filters_fold_away_on_a_phone(client, shipped_content):
     assert re.search(r'<details class="search-facets" data-open-wide>\s*<summary>', html)
     _, html = page(client, q="登录", product="meeting-sdk")
     assert '<details class="search-facets" data-open-wide open>' in html  # filters on: shown
+
+
+def test_a_query_nothing_matches_shows_the_closest_titles(client, shipped_content):
+    _, html = page(client, q="扫马下栽")  # 扫码下载 typed with two wrong characters
+    assert "Nothing matches “扫马下栽” closely enough." in html
+    assert "Closest entries" in html
+    assert "/issues/qr-code-download-address-missing-ip-port/" in html
+    _, html = page(client, q="打印机卡纸墨盒")  # nothing like it: no made-up neighbours
+    assert "Closest entries" not in html
+
+
+def test_suggestions_mark_the_match_and_say_what_each_entry_is(client, shipped_content):
+    data = client.get("/api/search/", {"q": "MDM证书", "suggest": "1", "limit": 3}).json()
+    first = data["results"][0]
+    assert first["type"] in ("issue", "error_code")
+    assert "".join(text for text, _ in first["title_pieces"]) == first["title"]
+    assert [text for text, marked in first["title_pieces"] if marked] == ["MDM", "证书", "证书"]
+    plain = client.get("/api/search/", {"q": "MDM证书"}).json()["results"][0]
+    assert "title_pieces" not in plain  # the documented contract is unchanged
