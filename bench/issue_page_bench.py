@@ -33,8 +33,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from issues import shared_pages
     from issues.models import Issue
+    from issues.pagecache import shared
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
@@ -70,8 +70,8 @@ def main() -> None:
             ("/robots.txt", measure(Client(), ["/robots.txt"], cold=False)),
         ]
         backend = type(caches[DEFAULT_CACHE_ALIAS]).__name__
-        shared = "on" if shared_pages.enabled() else "off"
-        print(f"{connection.vendor}, cache {backend} (database-free anonymous pages {shared}),")
+        mode = "on" if shared.enabled() else "off"
+        print(f"{connection.vendor}, cache {backend} (database-free anonymous pages {mode}),")
         print(f"{len(paths)} issue pages, {args.requests} requests each")
         print(f"{'':36s} {'ms/request':>10s} {'queries':>8s}")
         for label, (ms, queries) in rows:

@@ -8,8 +8,6 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from issues import content_generation
         from issues.groups import restore_staff_groups
 
-        content_generation.connect()
         post_migrate.connect(restore_staff_groups, sender=self, dispatch_uid="kb-staff-groups")

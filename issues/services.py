@@ -1,6 +1,5 @@
 """Writes with side effects. Keyword-only arguments, one job each."""
 
-from issues import view_counts
 from kbsite.ratelimit import Rate, RateLimited, hit
 from issues.models import Feedback, Issue
 
@@ -20,12 +19,3 @@ def feedback_submit(*, issue: Issue, helpful: bool, comment: str = "", client: s
         raise FeedbackRateLimited from exc
     return Feedback.objects.create(issue=issue, helpful=helpful, comment=comment.strip())
 
-
-def issue_record_view(*, issue: Issue) -> int:
-    """Count one page view; return how many views to add to ``issue.view_count`` for display.
-
-    Views are batched in the cache and written with one F() update now and then
-    (issues/view_counts.py): the row's version and updated_at stay untouched, so an
-    editor's open form does not go stale, and readers no longer write per request.
-    """
-    return view_counts.record(issue.pk)

@@ -85,7 +85,7 @@ class RedisCache(DjangoRedisCache):
         """``get_many(keys)`` and ``incr(counter)`` in one round trip.
 
         The count is None where ``incr`` would raise ValueError (no such counter).
-        A cached page reads itself and counts its view with it (issues/shared_pages.py).
+        A cached page reads itself and counts its view with it (issues/pagecache/shared.py).
         """
         made = {self.make_and_validate_key(key, version=version): key for key in keys}
         found, count = self._cache.get_many_and_incr(

@@ -13,8 +13,8 @@ logger = logging.getLogger(__name__)
 
 def warm_up() -> None:
     try:
+        from issues.pagecache.release import release_digest
         from issues.search.analyzer import analyze
-        from kbsite.release import release_digest
 
         analyze("扫码下载 登錄超時 error -1019 kTMSDKErrorTokenVerifyFailed")
         release_digest()  # reads every template once; the first cached page would wait for it

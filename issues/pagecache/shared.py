@@ -1,30 +1,11 @@
-"""Whole issue pages for anonymous readers, served from the shared cache with no database query.
+"""Whole anonymous pages served from the shared cache with no database query.
 
-Anonymous readers of a public issue are most of the traffic, and they all get
-the same page (in one language, time zone and host) except for two per-request
-parts, the CSRF token and the view count (issues/page_cache.py renders the page
-with placeholders for them). This module keeps that page in the shared cache
-under the URL's slug, so a repeat request is answered from one cache round
-trip, plus the ones counting the view, without touching the database:
-
-- **Current**: an entry is served only while the content generation it was
-  rendered under (issues/content_generation.py) is still the current one, and
-  the release digest in its key (kbsite/release.py) is this deploy's. Any edit
-  anywhere replaces the generation, so the next request re-renders.
-- **View count**: the page shows the count the database holds, as the last
-  flush published it (issues/view_counts.py ``written_key``), plus the views
-  still pending in the cache, this one included: the same number the database
-  path shows, without reading the row. With Redis the view is counted in the
-  same round trip as the page is read (the issue's pk, which the counter is
-  keyed by, is remembered per slug from the first hit in each process).
-- **Safety net**: entries expire after ``KB_PAGE_CACHE_SECONDS``, bounding how
-  long a page could be stale if a generation change was ever lost (the cache
-  unreachable at the moment of an edit, or rows changed behind Django's back).
-
-It needs a cache every worker shares (Redis): with process memory, an edit made
-through one worker would not replace the generation the others see. So
-``KB_PAGE_CACHE=auto`` (the default) turns it on only for a shared cache;
-``on`` and ``off`` force it.
+A page is served only while the content generation it was rendered under
+(generation.py) and the release digest in its key are current; its view count is
+the published database count plus the pending views (view_counts.py), counted in
+the same round trip. Entries expire after ``KB_PAGE_CACHE_SECONDS`` as a safety
+net. It needs a cache every worker shares, so ``KB_PAGE_CACHE=auto`` turns it on
+only for Redis. See docs/caching.md.
 """
 
 import hashlib
@@ -38,10 +19,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 
-from issues import conditional, content_generation, page_cache, view_counts
 from issues.models import Issue
+from issues.pagecache import generation, holes, validators, view_counts
+from issues.pagecache.release import release_digest
 from kbsite.caches import shared_across_processes
-from kbsite.release import release_digest
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +62,7 @@ def page_key(request: HttpRequest, slug: str) -> str:
 class SharedPage:
     generation: str
     issue_pk: int
-    html: str  # with page_cache.holes() in place of the per-request parts
+    html: str  # with holes.holes() in place of the per-request parts
     last_modified: float  # Unix time, for Last-Modified and If-Modified-Since
 
 
@@ -121,7 +102,7 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
         return Lookup()
     key = page_key(request, slug)
     written_key = view_counts.written_key(slug)
-    keys = [content_generation.KEY, key, written_key]
+    keys = [generation.KEY, key, written_key]
     known_pk = _issue_pks.get(slug)
     pending = None
     try:
@@ -133,16 +114,16 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
             found, pending = _get_many_and_incr(
                 [*keys, view_counts.since_key(known_pk)], view_counts.pending_key(known_pk)
             )
-        generation = found.get(content_generation.KEY) or content_generation.current()
+        current = found.get(generation.KEY) or generation.current()
     except Exception:  # a cache outage: the database path still works
         logger.warning("shared page cache unavailable; rendering from the database", exc_info=True)
         return Lookup()
     page = found.get(key)
     written = found.get(written_key)
-    if page is None or written is None or page.generation != generation:
+    if page is None or written is None or page.generation != current:
         _take_back(known_pk, pending)
         # Render from the database under the generation read *before* it.
-        return Lookup(key=key, generation=generation)
+        return Lookup(key=key, generation=current)
     if page.issue_pk != known_pk:  # first hit in this process, or the slug moved
         _take_back(known_pk, pending)
         if len(_issue_pks) >= MAX_REMEMBERED_SLUGS:
@@ -182,7 +163,7 @@ def _take_back(issue_pk: int | None, pending: int | None) -> None:
 def _respond(request: HttpRequest, page: SharedPage, *, views: int) -> HttpResponse:
     if response := get_conditional_response(request, last_modified=int(page.last_modified)):
         return response
-    response = HttpResponse(page_cache.fill_holes(request, page.html, view_count=views))
-    return conditional.add_validators(
+    response = HttpResponse(holes.fill_holes(request, page.html, view_count=views))
+    return validators.add_validators(
         response, request, last_modified=datetime.fromtimestamp(page.last_modified, tz=UTC)
     )

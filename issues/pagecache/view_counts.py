@@ -1,28 +1,10 @@
 """Issue view counts, batched in the cache and written to the database now and then.
 
-A committed ``UPDATE issues_issue SET view_count = view_count + 1`` per page view
-made every read of a popular page a write: a row lock, a WAL flush and a commit
-on the hottest row of the site. Instead each view increments a per-issue counter
-in Django's default cache (atomic ``incr``: Redis in production, process memory
-otherwise), and the pending views are added to the row in one ``F()`` update
-when there are ``KB_VIEW_FLUSH_EVERY`` of them or the oldest is
-``KB_VIEW_FLUSH_SECONDS`` old (checked on the next view), or when
-``manage.py flush_view_counts`` runs (for issues nobody opens any more).
-
-What can be lost, on purpose: the pending views of a cache that goes away
-(a Redis restart without persistence, or, with the process-memory cache, a
-worker that is killed or recycled), so at most ``KB_VIEW_FLUSH_EVERY`` - 1 views
-per issue per cache. A view count is a popularity signal, not an account; that
-is the price of taking the write off the read path. Nothing is lost on the
-normal path: a flush subtracts exactly what it writes, and views that arrive
-meanwhile stay pending.
-
-The row is only ever changed with ``QuerySet.update``, never ``save()``: the
-issue's version and updated_at (optimistic locking, issues/versioning.py) stay
-as they are, so counting views never makes an editor's open form stale.
-
-If the cache is down (or is the dummy cache), the view is written straight to
-the database as before.
+Each view increments a per-issue counter in the cache; the pending views are added
+to the row in one ``F()`` update every ``KB_VIEW_FLUSH_EVERY`` views or
+``KB_VIEW_FLUSH_SECONDS``, or by ``manage.py flush_view_counts``. The row changes
+only through ``QuerySet.update``, so counting never makes an editor's form stale.
+What can be lost, and why that is accepted: docs/caching.md.
 """
 
 import logging
@@ -178,7 +160,7 @@ def flush(issue_pk: int) -> int:
 def written_key(slug: str) -> str:
     """The count in the database, under the name a reader of /issues/<slug>/ knows.
 
-    Pages served from the cache without the database (issues/shared_pages.py)
+    Pages served from the cache without the database (shared.py)
     show this plus the pending views.
     """
     return f"{KEY_PREFIX}:slug:{slug}:written"

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 
-from issues import page_cache, selectors
 from issues.models import Issue, Symptom
+from issues.pagecache import fragments, holes, markers, store
 from tests.issues.factories import make_code, make_issue, make_issue_page_example
 from tests.issues.pages import page, queries_for
 
@@ -121,7 +121,7 @@ def test_cached_path_uses_fewer_queries(client, issue):
 
 
 def test_content_is_rendered_once_per_edit(client, issue):
-    with mock.patch.object(page_cache, "_render", wraps=page_cache._render) as render:
+    with mock.patch.object(fragments, "_render", wraps=fragments._render) as render:
         page(client, issue)
         page(client, issue)
         assert render.call_count == 1
@@ -132,8 +132,8 @@ def test_content_is_rendered_once_per_edit(client, issue):
 
 def test_page_works_when_the_cache_is_down(client, issue):
     with (
-        mock.patch.object(page_cache.default_cache, "get", side_effect=ConnectionError),
-        mock.patch.object(page_cache.default_cache, "set", side_effect=ConnectionError),
+        mock.patch.object(store.cache, "get", side_effect=ConnectionError),
+        mock.patch.object(store.cache, "set", side_effect=ConnectionError),
     ):
         assert "refreshSDKToken" in page(client, issue)
 
@@ -181,10 +181,10 @@ def test_staff_reader_still_sees_internal_notes_after_an_anonymous_render(client
 def test_cached_fragments_hold_no_csrf_token_or_internal_notes(client, issue):
     html = page(client, issue)
     assert "csrfmiddlewaretoken" in html  # the page itself carries the feedback form
-    head = selectors.issue_page_head(slug=issue.slug, user=AnonymousUser())
-    fragments = cache.get(page_cache.fragment_key(head, user=AnonymousUser()))
-    assert fragments is not None
-    stored = "".join(fragments.values())
+    head = markers.issue_head(slug=issue.slug, user=AnonymousUser())
+    cached = cache.get(fragments.fragment_key(head, user=AnonymousUser()))
+    assert cached is not None
+    stored = "".join(cached.values())
     assert "refreshSDKToken" in stored
     assert "csrfmiddlewaretoken" not in stored and "内部备注" not in stored
 
@@ -220,14 +220,14 @@ def test_languages_get_their_own_content(client, issue):
 def test_anonymous_page_fills_its_holes(client, issue):
     page(client, issue)
     html = page(client, issue)  # from the cache
-    holes = page_cache.holes()
-    assert holes.csrf_token not in html and holes.view_count not in html
+    placeholders = holes.holes()
+    assert placeholders.csrf_token not in html and placeholders.view_count not in html
     assert 'name="csrfmiddlewaretoken" value="' in html
     assert client.cookies.get("csrftoken")  # the token's cookie is sent with a cached page too
 
 
 def test_cached_anonymous_page_holds_no_csrf_token(client, issue):
-    with mock.patch.object(page_cache, "_cache_set", wraps=page_cache._cache_set) as stored:
+    with mock.patch.object(store, "put", wraps=store.put) as stored:
         html = page(client, issue)
     token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     cached_values = [call.args[1] for call in stored.call_args_list]

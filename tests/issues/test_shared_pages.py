@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
-from issues import content_generation, page_cache, shared_pages, view_counts
 from issues.models import Feedback, Issue, Symptom, Tag
+from issues.pagecache import generation, holes, markers, shared, view_counts
 from kbsite.caches import caches_from_url
 from tests.issues.factories import make_code, make_issue, make_issue_page_example
 from tests.issues.pages import page, queries_for
@@ -26,7 +26,7 @@ def shared_page_cache(settings):
     settings.KB_PAGE_CACHE = "on"
     settings.KB_VIEW_FLUSH_EVERY = 5
     settings.KB_VIEW_FLUSH_SECONDS = 60
-    shared_pages._issue_pks.clear()
+    shared._issue_pks.clear()
     cache.clear()
     yield
     cache.clear()
@@ -84,9 +84,9 @@ def test_each_reader_gets_their_own_csrf_token_and_the_cache_holds_none(client, 
         html = page(client, issue)
         tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
     assert len(tokens) == 3
-    holes = page_cache.holes()
+    placeholders = holes.holes()
     stored = [value for value in cache._cache.values()]  # LocMemCache keeps pickles
-    assert any(holes.csrf_token.encode() in value for value in stored)
+    assert any(placeholders.csrf_token.encode() in value for value in stored)
     assert not any(token.encode() in value for token in tokens for value in stored)
 
 
@@ -187,15 +187,15 @@ def test_deleting_takes_the_page_away_at_once(client, issue):
 def test_the_generation_changes_again_when_the_edit_commits(
     issue, django_capture_on_commit_callbacks
 ):
-    before = content_generation.current()
+    before = generation.current()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         issue.title = "改"
         issue.save()
-    inside = content_generation.current()
+    inside = generation.current()
     assert inside != before  # visible inside the transaction already
     for callback in callbacks:
         callback()
-    assert content_generation.current() != inside  # and again once committed
+    assert generation.current() != inside  # and again once committed
 
 
 def test_feedback_does_not_make_pages_stale(client, issue):
@@ -206,7 +206,7 @@ def test_feedback_does_not_make_pages_stale(client, issue):
 
 def test_a_page_rendered_before_an_edit_is_never_stored_as_current(client, issue):
     """The generation is read before the database: an edit in between makes the entry stale."""
-    real_head = page_cache.selectors.issue_page_head
+    real_head = markers.issue_head
 
     def edit_during_render(**kwargs):
         head = real_head(**kwargs)
@@ -215,25 +215,25 @@ def test_a_page_rendered_before_an_edit_is_never_stored_as_current(client, issue
         editor_copy.save()  # committed while this reader renders the copy it read
         return head
 
-    with mock.patch.object(page_cache.selectors, "issue_page_head", side_effect=edit_during_render):
+    with mock.patch.object(markers, "issue_head", side_effect=edit_during_render):
         assert "渲染中改的标题" not in page(client, issue)
     assert "渲染中改的标题" in page(client, issue)
 
 
 def test_a_new_release_does_not_serve_the_old_releases_pages(client, issue):
     page(client, issue)
-    with mock.patch.object(shared_pages, "release_digest", return_value="next-release"):
+    with mock.patch.object(shared, "release_digest", return_value="next-release"):
         assert queries_for(client, issue) > 0
 
 
 def test_entries_expire_after_the_configured_time(client, issue, settings):
     settings.KB_PAGE_CACHE_SECONDS = 123
-    with mock.patch.object(shared_pages.cache, "set", wraps=shared_pages.cache.set) as cache_set:
+    with mock.patch.object(shared.cache, "set", wraps=shared.cache.set) as cache_set:
         page(client, issue)
     timeouts = [
         call.kwargs.get("timeout")
         for call in cache_set.call_args_list
-        if call.args[0].startswith(shared_pages.KEY_PREFIX)
+        if call.args[0].startswith(shared.KEY_PREFIX)
     ]
     assert timeouts == [123]
 
@@ -262,7 +262,7 @@ def test_internal_issues_are_never_stored(client, issue, helpdesk):
     page(client, issue)
     client.logout()
     assert get(client, issue).status_code == HTTPStatus.NOT_FOUND
-    assert not [key for key in cache._cache if shared_pages.KEY_PREFIX in key]
+    assert not [key for key in cache._cache if shared.KEY_PREFIX in key]
 
 
 def test_languages_get_their_own_pages(client, issue):
@@ -301,7 +301,7 @@ def test_a_count_read_before_a_flush_never_replaces_the_flushed_one(issue):
 
 def test_a_cache_outage_falls_back_to_the_database(client, issue):
     page(client, issue)
-    with mock.patch.object(shared_pages.cache, "get_many", side_effect=ConnectionError):
+    with mock.patch.object(shared.cache, "get_many", side_effect=ConnectionError):
         assert "登录失败" in page(client, issue)
 
 
@@ -318,7 +318,7 @@ def test_a_cache_outage_falls_back_to_the_database(client, issue):
 def test_auto_is_on_only_for_a_cache_every_worker_shares(settings, mode, cache_url, expected):
     settings.KB_PAGE_CACHE = mode
     settings.CACHES = caches_from_url(cache_url)  # as CACHE_URL configures it
-    assert shared_pages.enabled() is expected
+    assert shared.enabled() is expected
 
 
 def test_off_renders_from_the_database_every_time(client, issue, settings):
@@ -330,7 +330,7 @@ def test_off_renders_from_the_database_every_time(client, issue, settings):
 def test_lookup_is_skipped_for_anything_but_a_plain_anonymous_get(rf):
     request = rf.post("/issues/x/")
     request.user = AnonymousUser()
-    assert shared_pages.lookup(request, "x").key is None
+    assert shared.lookup(request, "x").key is None
 
 
 def test_a_database_outage_does_not_break_a_cached_page(client, issue, settings):

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
-from issues import services, view_counts
 from issues.models import Issue
+from issues.pagecache import view_counts
 from tests.issues.factories import make_issue
 
 pytestmark = pytest.mark.django_db
@@ -46,29 +46,29 @@ def shown_count(client, issue) -> int:
 
 def test_views_stay_pending_below_the_threshold(issue):
     for _ in range(4):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     assert stored_count(issue) == 0
     assert view_counts.pending([issue.pk]) == {issue.pk: 4}
 
 
 def test_views_reach_the_database_at_the_threshold(issue):
     for _ in range(5):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     assert stored_count(issue) == 5
     assert view_counts.pending([issue.pk]) == {}
 
 
 def test_old_pending_views_are_written_on_the_next_view(issue, settings):
-    services.issue_record_view(issue=issue)
+    view_counts.record(issue.pk)
     with mock.patch.object(view_counts.time, "time", return_value=10**10):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     assert stored_count(issue) == 2
 
 
 def test_counting_never_touches_version_or_updated_at(issue):
     version, updated_at = issue.version, issue.updated_at
     for _ in range(5):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     issue.refresh_from_db()
     assert issue.view_count == 5
     assert (issue.version, issue.updated_at) == (version, updated_at)
@@ -90,7 +90,7 @@ def test_cached_anonymous_page_shows_the_current_count(client, issue):
 
 def test_no_views_are_lost_on_the_normal_path(issue):
     for _ in range(23):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     assert stored_count(issue) == 20
     assert view_counts.flush_all() == 3
     assert stored_count(issue) == 23
@@ -98,7 +98,7 @@ def test_no_views_are_lost_on_the_normal_path(issue):
 
 def test_views_counted_during_a_flush_stay_pending(issue):
     for _ in range(3):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     real_write = view_counts._write
 
     def write_while_a_reader_arrives(issue_pk, views):
@@ -113,7 +113,7 @@ def test_views_counted_during_a_flush_stay_pending(issue):
 
 def test_only_one_flusher_writes_the_same_views(issue):
     for _ in range(3):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     cache.add(view_counts.lock_key(issue.pk), 1)  # another worker is flushing
     assert view_counts.flush(issue.pk) == 0
     cache.delete(view_counts.lock_key(issue.pk))
@@ -123,7 +123,7 @@ def test_only_one_flusher_writes_the_same_views(issue):
 
 def test_a_failed_write_gives_the_views_back(issue):
     for _ in range(3):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     with (
         mock.patch.object(view_counts, "_write", side_effect=RuntimeError("database gone")),
         pytest.raises(RuntimeError),
@@ -139,7 +139,7 @@ def test_cache_down_writes_each_view_directly(client, issue):
         mock.patch.object(view_counts.cache, "incr", side_effect=ConnectionError),
         mock.patch.object(view_counts.cache, "add", side_effect=ConnectionError),
     ):
-        assert services.issue_record_view(issue=issue) == 1
+        assert view_counts.record(issue.pk) == 1
         assert stored_count(issue) == 1
         assert shown_count(client, issue) == 2
     assert stored_count(issue) == 2
@@ -147,16 +147,16 @@ def test_cache_down_writes_each_view_directly(client, issue):
 
 def test_dummy_cache_writes_each_view_directly(issue, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    services.issue_record_view(issue=issue)
-    services.issue_record_view(issue=issue)
+    view_counts.record(issue.pk)
+    view_counts.record(issue.pk)
     assert stored_count(issue) == 2
 
 
 def test_flush_view_counts_command_writes_every_pending_count(issue):
     other = make_issue(product=issue.product, slug="other", title="另一个问题")
     for _ in range(2):
-        services.issue_record_view(issue=issue)
-    services.issue_record_view(issue=other)
+        view_counts.record(issue.pk)
+    view_counts.record(other.pk)
     out = StringIO()
     call_command("flush_view_counts", stdout=out)
     assert "3" in out.getvalue()
@@ -175,7 +175,7 @@ def test_concurrent_views_are_all_counted(issue):
     def read_many():
         try:
             for _ in range(per_thread):
-                services.issue_record_view(issue=issue)
+                view_counts.record(issue.pk)
         finally:
             connection.close()
 
@@ -192,7 +192,7 @@ def test_a_database_without_update_returning_writes_the_same(issue):
     from django.db import connection
 
     for _ in range(3):
-        services.issue_record_view(issue=issue)
+        view_counts.record(issue.pk)
     with mock.patch.object(connection.features, "can_return_columns_from_insert", False):
         assert view_counts.flush(issue.pk) == 3
     assert stored_count(issue) == 3

@@ -174,7 +174,7 @@ OUTAGE_REDIS_DB = 11
 
 
 def test_cached_issue_pages_stay_up_while_the_database_is_away(postgres_deployment, tmp_path):
-    """With Redis, anonymous issue pages need no database (issues/shared_pages.py)."""
+    """With Redis, anonymous issue pages need no database (issues/pagecache/shared.py)."""
     cache_url = f"{REDIS_URL}/{OUTAGE_REDIS_DB}"
     try:
         redis.Redis.from_url(cache_url, socket_connect_timeout=3).flushdb()

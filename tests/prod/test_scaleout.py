@@ -292,7 +292,7 @@ def test_editing_an_issue_through_its_change_form_on_one_server_shows_on_the_oth
     browser = Browser()
     assert browser.log_in(second.port, ADMIN_USER, ADMIN_PASSWORD).status == HTTPStatus.FOUND
     # Anonymous issue pages are served from the shared cache without the database
-    # (issues/shared_pages.py): warm it on the other server first.
+    # (issues/pagecache/shared.py): warm it on the other server first.
     for _ in range(2):
         assert marker not in request(first.port, f"/issues/{ISSUE}/").body
     change_url = admin_change_url(browser, second.port, "issue", ISSUE)

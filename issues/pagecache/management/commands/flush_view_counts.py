@@ -1,6 +1,6 @@
 """Write the page views still pending in the cache to the database.
 
-Views are written in batches as readers arrive (issues/view_counts.py); this
+Views are written in batches as readers arrive (issues/pagecache/view_counts.py); this
 command writes what an issue nobody opens any more still holds. Run it from
 cron (e.g. every few minutes) and before a planned cache restart. It sees the
 counters of a shared (Redis) cache; with the process-memory cache each worker's
@@ -9,7 +9,7 @@ counters are its own and only that worker writes them.
 
 from django.core.management.base import BaseCommand
 
-from issues import view_counts
+from issues.pagecache import view_counts
 
 
 class Command(BaseCommand):
