@@ -39,13 +39,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "csp",
-    "axes",
+    "kbsite.axes_app.AxesConfig",  # django-axes, with a translated name in the admin
     "django_celery_beat",
     "issues",
     "issues.pagecache",
     "issues.search",
     "probes",
     "diagnosis",
+    "attachments",
     "kbsite",  # the shared rate-limit counters and start-up checks (kbsite/ratelimit.py)
 ]
 
@@ -120,8 +121,26 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded images and files (attachments app): a local folder by default, served only
+# through the attachments view. With several app servers, share it or use object storage:
+# KB_MEDIA_S3_BUCKET (+ AWS_* credentials, AWS_S3_ENDPOINT_URL for S3-compatible stores)
+# stores them through django-storages instead. See docs/attachments.md.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT")) if env_str("MEDIA_ROOT") else BASE_DIR / "media"
+_S3_BUCKET = env_str("KB_MEDIA_S3_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if _S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -141,6 +160,8 @@ PROBES_RATE_LIMIT = env_str("PROBES_RATE_LIMIT", "10/60")  # runs per user: "hit
 PROBES_CA_BUNDLE = env_str("PROBES_CA_BUNDLE")  # PEM file; empty = the system trust store
 PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
 PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
+# Names are looked up here first, then in DNS, as the server's own programs do.
+PROBES_HOSTS_FILE = env_str("PROBES_HOSTS_FILE", "/etc/hosts")
 # Queued runs (probes/tasks.py): a worker holds a run's lease while it executes and
 # renews it; a run whose worker vanished is taken over when the lease lapses, at
 # most PROBES_RUN_MAX_ATTEMPTS times, then marked failed.
@@ -242,6 +263,8 @@ SEARCH_MAX_QUERY_LENGTH = 500
 # capped so a stray huge file cannot exhaust a worker.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 180)
 KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+KB_ATTACHMENT_MAX_BYTES = env_int("KB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+KB_IMAGE_MAX_PIXELS = env_int("KB_IMAGE_MAX_PIXELS", 40_000_000)
 # Page views are counted in the cache and written to the database in batches
 # (issues/pagecache/view_counts.py): after this many views of an issue, or on the first
 # view once the oldest pending one is this many seconds old.
