@@ -5,17 +5,22 @@
 one bad file among many is reported with its reason and the others still import.
 """
 
+import re
 from pathlib import Path
 
 from issues.importer.archive import ArchiveError, read_zip
 from issues.importer.document import ParsedFile
 from issues.importer.encoding import decode_document
+from issues.importer.html import parse_docx, parse_html
 from issues.importer.limits import LimitExceeded, check_size
 from issues.importer.plain import parse_plain
 from issues.importer.structured import parse_json, parse_markdown
 
-DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".json")
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".json", ".html", ".htm", ".docx")
 READABLE_SUFFIXES = (*DOCUMENT_SUFFIXES, ".zip")
+
+
+_HTML_START = re.compile(r"^(<!doctype html|<html[\s>])", re.IGNORECASE)
 
 
 class DocumentError(ValueError):
@@ -27,9 +32,13 @@ def read_document(data: bytes, *, name: str, max_bytes: int | None = None) -> Pa
 
     try:
         check_size(len(data), name=name, limit=max_bytes)
+        if name.lower().endswith(".docx"):
+            return parse_docx(data, name=name)
         text, encoding = decode_document(data, name=name)
         stripped = text.lstrip()
-        if name.lower().endswith(".json") or stripped.startswith("{"):
+        if name.lower().endswith((".html", ".htm")) or _HTML_START.match(stripped):
+            parsed = parse_html(text, name=name)
+        elif name.lower().endswith(".json") or stripped.startswith("{"):
             parsed = parse_json(text, name=name)
         elif stripped.startswith("---\n"):
             parsed = parse_markdown(text, name=name)
