@@ -10,6 +10,7 @@ from pathlib import Path
 
 import frontmatter
 
+from issues.importer.hooks import attachments as attachment_hooks
 from issues.models import ErrorCode, Issue, Product, Tag
 from issues.parts import fix_specs
 
@@ -58,7 +59,7 @@ def issue_record(issue: Issue) -> dict:
 
 def export_data() -> dict:
     """Everything, as plain data in a stable order (so two exports compare equal)."""
-    return {
+    data = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "products": [
@@ -87,6 +88,10 @@ def export_data() -> dict:
             .order_by("slug")
         ],
     }
+    if attachment_hooks.export is not None:
+        # Images and files the entries show (the attachments app), with their bytes.
+        data["attachments"] = attachment_hooks.export()
+    return data
 
 
 def _safe_name(text: str) -> str:
@@ -198,6 +203,14 @@ def export_markdown(directory: Path, data: dict | None = None) -> list[Path]:
     for issue in data["issues"]:
         folder = directory / _safe_name(issue["product"])
         write(folder / f"{_safe_name(issue['slug'])}.md", issue_markdown(issue))
+    if data.get("attachments"):
+        # A JSON export holding only the attachments: import_kb reads it like any other.
+        only = {
+            "format": FORMAT_NAME,
+            "version": FORMAT_VERSION,
+            "attachments": data["attachments"],
+        }
+        write(directory / "attachments.json", json.dumps(only, ensure_ascii=False, indent=2))
     return written
 
 

@@ -7,7 +7,7 @@ import frontmatter
 import yaml
 
 from issues import exporter
-from issues.importer import schema
+from issues.importer import hooks, schema
 from issues.importer.document import (
     ErrorCodeDraft,
     IssueDraft,
@@ -205,13 +205,23 @@ def parse_json(text: str, *, name: str) -> ParsedFile:
         }
         parsed.error_codes = [_json_code(c) for c in _records(data, "error_codes")]
         parsed.issues = [_json_issue(record) for record in _records(data, "issues")]
-    except schema.SchemaError as exc:
+        parsed.attachments = _attachments(data)
+    except (schema.SchemaError, ValueError) as exc:
         raise StructuredFormatError(f"{name}: {exc}") from exc
     parsed.note(
         f"{len(parsed.products)} product(s), {len(parsed.tag_slugs)} tag(s), "
         f"{len(parsed.error_codes)} error code(s), {len(parsed.issues)} issue(s)"
+        + (f", {len(parsed.attachments)} attachment(s)" if parsed.attachments else "")
     )
     return parsed
+
+
+def _attachments(data: dict) -> list:
+    """Drafts for the export's attachments, checked like uploads (attachments hook)."""
+    records = _records(data, "attachments")
+    if records and hooks.attachments.load is None:
+        raise schema.SchemaError("the export holds attachments but the attachments app is off")
+    return hooks.attachments.load(records) if records else []
 
 
 def _records(data: dict, key: str) -> list[dict]:
