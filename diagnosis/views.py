@@ -171,10 +171,12 @@ def walk_status(request, slug, pk):
     """The current check's run, for the page's live rows (static/js/diagnosis.js)."""
     session = selectors.session_for_walker(request, slug=slug, pk=pk)
     before = session.current_step_id
-    session = services.session_sync_check(session=session)
     path = list(session.path())
     record = next((r for r in reversed(path) if r.probe_run_id), None)
     run = record.probe_run if record else None
+    if run is not None and run.is_finished and record.is_pending:
+        # Only a finished run changes the walk; polling otherwise just reads.
+        session = services.session_sync_check(session=session)
     return JsonResponse(
         {
             "moved": session.current_step_id != before,

@@ -10,8 +10,8 @@ import pytest
 from diagnosis.models import Branch, Flow, Step
 from issues.models import Product
 from probes import guard
-from tests.probes.resolvers import StaticResolver
 from tests.probes.factories import make_prober
+from tests.probes.resolvers import StaticResolver
 
 LOOPBACK_NETWORKS = ["127.0.0.0/8", "::1/128"]
 
@@ -176,3 +176,23 @@ def build(product):
         return FlowBuilder(product, slug=slug, **fields)
 
     return make
+
+
+@pytest.fixture
+def firewall_on_loopback(shipped_content, loopback_only, resolve_names, tcp_listeners, udp_echo):
+    """The shipped sdk-firewall checklist on loopback: every port open except 8081
+    (oth.eve.mdt.qq.com, 代理), names resolved to 127.0.0.1 with sso_prefix=acme.
+    Returns the closed endpoint as a run shows it."""
+    from probes.models import Checklist
+    from tests.diagnosis.loopback import loopback_names, move_ports
+
+    checklist = Checklist.objects.get(slug="sdk-firewall")
+    closed = closed_port()
+    ports = {("tcp", "443"): tcp_listeners(), ("tcp", "80"): tcp_listeners()}
+    ports[("tcp", "8080")] = tcp_listeners()
+    ports[("tcp", "8081")] = closed
+    for port in ("80", "443", "8080"):
+        ports[("udp", port)] = udp_echo
+    move_ports(checklist, ports)
+    resolve_names(loopback_names(checklist, {"sso_prefix": "acme"}))
+    return f"tcp://oth.eve.mdt.qq.com:{closed}"

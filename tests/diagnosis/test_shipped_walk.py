@@ -1,0 +1,35 @@
+"""The shipped SDK flow walked by staff from -1018, with the sdk-firewall checklist pointed
+at loopback listeners (one port closed): the check lands on the escalation naming it."""
+
+import pytest
+
+from diagnosis import services
+from diagnosis.models import Flow
+from diagnosis.summary import failed_endpoints, session_summary
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_walk_from_1018_escalates_naming_the_closed_endpoint(prober, firewall_on_loopback):
+    flow = Flow.objects.get(slug="sdk-login-failure")
+    session = services.session_start(flow=flow, user=prober)
+    code = flow.start_step.branches.get(label__startswith="-1018")
+    session = services.session_answer(session=session, user=prober, branch_id=code.pk)
+    reachable = session.current_step.branches.get(label="都可达")
+    session = services.session_answer(session=session, user=prober, branch_id=reachable.pk)
+    assert session.current_step.key == "net-2"
+    session = services.session_run_check(
+        session=session, user=prober, params={"sso_prefix": "acme"}, wait=True
+    )
+    assert session.current_step.key == "network-path"
+    assert session.outcome == "escalated"
+    run = session.path().last().probe_run
+    outcomes = {row.target_text: row.outcome for row in run.results.all()}
+    closed = firewall_on_loopback
+    assert outcomes.pop(closed) == "refused"
+    assert set(outcomes.values()) == {"ok"}, outcomes
+    assert "tcp://acme.sso.meeting.qq.com" in " ".join(outcomes)
+    assert [row.target_text for row in failed_endpoints(session)] == [closed]
+    summary = session_summary(session, language="zh-hans")
+    assert f"- {closed}: 被拒绝" in summary
+    assert "sso_prefix=acme" in summary
