@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "prune-search-logs": {"task": "search.prune_search_logs", "schedule": 6 * 3600.0},
     "sweep-probe-runs": {"task": "probes.sweep_runs", "schedule": 60.0},
     "prune-monitor-runs": {"task": "probes.prune_monitor_runs", "schedule": 3600.0},
+    "prune-diagnosis-sessions": {"task": "diagnosis.prune_sessions", "schedule": 3600.0},
 }
 # An import that adds or changes at least this many rows queues a search-index rebuild.
 KB_IMPORT_REBUILD_THRESHOLD = env_int("KB_IMPORT_REBUILD_THRESHOLD", 200)
