@@ -4,6 +4,9 @@ Every change to a walk goes through here, whether it comes from the pages or
 the API, so the recorded session is the same either way.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +15,7 @@ from django.utils.translation import gettext as _
 from diagnosis.graph import flow_problems
 from diagnosis.models import Branch, Flow, Session, SessionStep, Step
 from diagnosis.rules import ItemResult, choose_branch
+from diagnosis.signals import session_ended
 from kbsite.ratelimit import RateLimited
 from probes.access import can_run_probes
 from probes.models import ProbeRun
@@ -69,6 +73,9 @@ def _end(session: Session, outcome: str, *, solved_by: Step | None = None) -> No
     session.outcome = outcome
     session.solved_by = solved_by
     session.finished_at = timezone.now()
+    transaction.on_commit(
+        lambda: session_ended.send(sender=Session, session=session, outcome=outcome)
+    )
 
 
 def _arrive(session: Session, step: Step) -> None:
@@ -275,3 +282,23 @@ def session_abandon(*, session: Session) -> Session:
         _end(session, Session.Outcome.ABANDONED)
         session.save()
     return session
+
+
+def sessions_prune(*, now=None) -> tuple[int, int]:
+    """Walks left open too long count as abandoned; walks older than the retention go.
+
+    Returns (abandoned, deleted).
+    """
+    now = now or timezone.now()
+    stale = now - timedelta(hours=settings.DIAGNOSIS_ABANDON_AFTER_HOURS)
+    abandoned = 0
+    for session in Session.objects.filter(
+        outcome=Session.Outcome.IN_PROGRESS, updated_at__lt=stale
+    ).iterator():
+        with transaction.atomic():
+            _end(session, Session.Outcome.ABANDONED)
+            session.save(update_fields=["outcome", "solved_by", "finished_at"])
+        abandoned += 1
+    cutoff = now - timedelta(days=settings.DIAGNOSIS_SESSION_RETENTION_DAYS)
+    deleted, _ = Session.objects.filter(started_at__lt=cutoff).delete()
+    return abandoned, deleted
