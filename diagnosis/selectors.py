@@ -3,6 +3,7 @@
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import Http404
 
 from diagnosis.models import Branch, Flow, Session, Step
@@ -36,6 +37,16 @@ def flows_for_issue(*, issue, user) -> list[Flow]:
 
 def flows_for_error_code(*, error_code, user) -> list[Flow]:
     return list(Flow.objects.visible_to(user).published().filter(error_codes=error_code).distinct())
+
+
+def flows_for_search(*, issue_ids, code_ids, query: str, user, limit: int = 3) -> list[Flow]:
+    """Published flows that cover entries found by a search, or whose title has the query."""
+    condition = Q(issues__in=issue_ids) | Q(error_codes__in=code_ids)
+    query = query.strip()[:100]
+    if query:
+        condition |= Q(title__icontains=query)
+    flows = Flow.objects.visible_to(user).published().filter(condition).distinct()
+    return list(flows.select_related("product")[:limit])
 
 
 def remember_session(request, session: Session) -> None:

@@ -2,7 +2,12 @@
 
 from django import template
 
-from diagnosis.selectors import flows_by_product, flows_for_error_code, flows_for_issue
+from diagnosis.selectors import (
+    flows_by_product,
+    flows_for_error_code,
+    flows_for_issue,
+    flows_for_search,
+)
 
 register = template.Library()
 
@@ -32,3 +37,15 @@ def flows_per_product(context):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.simple_tag(takes_context=True)
+def flows_for_results(context, results, query=""):
+    """Flows covering the entries on a search results page, or named by the query."""
+    entries = [getattr(result, "entry", result) for result in results or []]
+    return flows_for_search(
+        issue_ids={e.issue_id for e in entries if getattr(e, "issue_id", None)},
+        code_ids={e.error_code_id for e in entries if getattr(e, "error_code_id", None)},
+        query=query or "",
+        user=_user(context),
+    )
