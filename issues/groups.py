@@ -23,6 +23,12 @@ STAFF_GROUPS = {
         "issues.view_internal",
         "probes.run_probes",
         *(f"attachments.{action}_attachment" for action in ("add", "change", "delete", "view")),
+        *(
+            f"diagnosis.{action}_{model}"
+            for model in ("flow", "step", "branch")
+            for action in ("add", "change", "delete", "view")
+        ),
+        "diagnosis.view_session",
     ],
     # Helpdesk reads everything, internal entries included, and runs probes.
     "Helpdesk": [
@@ -30,6 +36,7 @@ STAFF_GROUPS = {
         "issues.view_internal",
         "probes.run_probes",
         "attachments.view_attachment",
+        *(f"diagnosis.view_{model}" for model in ("flow", "step", "branch", "session")),
     ],
 }
 
