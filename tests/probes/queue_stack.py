@@ -166,6 +166,16 @@ class Stack:
         )[0]
         return dict(zip(("status", "attempts", "worker", "failure"), row, strict=True))
 
+    def send_task(self, name: str, *args) -> None:
+        """Publish a task message as the site would (a duplicate delivery, for the drills)."""
+        from celery import Celery
+
+        app = Celery("drill", broker=self.env["CELERY_BROKER_URL"])
+        app.conf.broker_transport_options = {"global_keyprefix": self.env["CELERY_KEY_PREFIX"]}
+        app.conf.task_default_queue = self.env["CELERY_QUEUE"]
+        with app.connection_for_write() as connection:
+            app.send_task(name, args=list(args), connection=connection)
+
     # --- web ------------------------------------------------------------------------
 
     def start_web(self) -> Gunicorn:

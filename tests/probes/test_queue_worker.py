@@ -100,12 +100,10 @@ def test_a_run_delivered_twice_executes_once(stack, slow_http):
     browser = Browser(stack).login()
     path = f"/sleep/6?twice={time.monotonic_ns()}"
     run_id = _start_adhoc(browser, [f"http://127.0.0.1:{slow_http.port}{path}"])
+    wait_for(lambda: slow_http.hits.get(path), timeout=20, message="the check never started")
     # The broker delivers the same run twice more while the first delivery is executing.
-    stack.shell(
-        "from probes.tasks import execute_run\n"
-        f"execute_run.apply_async(args=[{run_id}])\n"
-        f"execute_run.apply_async(args=[{run_id}])\n"
-    )
+    stack.send_task("probes.execute_run", run_id)
+    stack.send_task("probes.execute_run", run_id)
     wait_for(lambda: _status(browser, run_id)["done"], timeout=30, message="run not done")
     time.sleep(stack_lease_seconds(stack) + 2)  # the extra deliveries ask again after the lease
     assert slow_http.hits[path] == 1

@@ -70,3 +70,24 @@ def test_a_check_that_overruns_is_reported_as_timeout(context, monkeypatch):
     release.set()
     assert results[0][1].outcome == Outcome.TIMEOUT
     assert "overran" in results[0][1].reason
+
+
+def test_checks_of_one_host_are_bounded_per_host(context, monkeypatch):
+    running, peak, lock = {}, {}, threading.Lock()
+
+    def fake_check(spec, ctx):
+        host = str(spec.host.url_form)
+        with lock:
+            running[host] = running.get(host, 0) + 1
+            peak[host] = max(peak.get(host, 0), running[host])
+        time.sleep(0.05)
+        with lock:
+            running[host] -= 1
+        return CheckResult(Outcome.OK)
+
+    monkeypatch.setattr(runner, "run_check", fake_check)
+    specs = [spec_from_text(f"tcp://a.test:{port}") for port in range(1000, 1006)]
+    specs += [spec_from_text(f"tcp://b.test:{port}") for port in range(1000, 1006)]
+    results = dict(run_all(specs, context=context, max_concurrency=12, per_host=2))
+    assert len(results) == 12 and all(r.outcome == Outcome.OK for r in results.values())
+    assert peak == {"a.test": 2, "b.test": 2}
