@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from probes.checks import ProbeContext
+from probes.explain import result_text
 from probes.guard import Blocked, Deadline, DialFailed, guarded_dial
 from probes.hosts import InvalidTarget
 from probes.models import AlertChannel, AlertDelivery, Kind, Monitor, ProbeResult
@@ -84,7 +85,7 @@ def state_change_payload(transition) -> dict:
                     {
                         "target": row.target_text,
                         "outcome": row.outcome,
-                        "explanation": row.explanation,
+                        "explanation": result_text(row),
                     }
                 )
     return {

@@ -58,17 +58,6 @@ EXPLANATIONS = {
     Outcome.INVALID: _("目标格式不正确，未执行检查。"),
 }
 
-# The shipped fix that covers each failure when the checklist item names none
-# (slugs fixed in the shipped content).
-DEFAULT_FIX_SLUGS = {
-    Outcome.DNS_ERROR: "network-test-error-code-0",
-    Outcome.TLS_ERROR: "sdk-login-network-troubleshooting",
-    Outcome.REFUSED: "sdk-login-network-troubleshooting",
-    Outcome.TIMEOUT: "sdk-login-network-troubleshooting",
-    Outcome.OPEN_FILTERED: "sdk-login-network-troubleshooting",
-    Outcome.HTTP_ERROR: "sdk-login-network-troubleshooting",
-}
-
 
 def is_failure(outcome: str) -> bool:
     return outcome != Outcome.OK and outcome not in NEUTRAL_OUTCOMES

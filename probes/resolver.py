@@ -21,10 +21,11 @@ from probes.hosts import IPAddress
 class ResolutionError(Exception):
     """The name could not be resolved; `reason` is what the resolver said."""
 
-    def __init__(self, reason: str, *, kind: str = "error"):
+    def __init__(self, reason: str, *, kind: str = "error", hosts_file: str = ""):
         super().__init__(reason)
         self.reason = reason
         self.kind = kind  # nxdomain, no_answer, timeout, error
+        self.hosts_file = hosts_file  # the hosts file that was read first, if any
 
 
 @dataclass
@@ -145,7 +146,7 @@ class SystemResolver:
         try:
             return self.dns.resolve(name, timeout=timeout)
         except ResolutionError as exc:
+            reason = exc.reason
             if exc.kind == "nxdomain":
-                reason = f"{exc.reason} (not in {self.hosts.path} either)"
-                raise ResolutionError(reason, kind=exc.kind) from exc
-            raise
+                reason = f"{reason} (not in {self.hosts.path} either)"
+            raise ResolutionError(reason, kind=exc.kind, hosts_file=self.hosts.path) from exc

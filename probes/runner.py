@@ -69,6 +69,14 @@ def run_all(
         for future, index in pending.items():
             future.cancel()
             reason = f"no result within {context.timeout:g} s (the check overran)"
-            yield index, CheckResult(Outcome.TIMEOUT, reason=reason)
+            yield (
+                index,
+                CheckResult(
+                    Outcome.TIMEOUT,
+                    reason=reason,
+                    code="overran",
+                    params={"seconds": context.timeout},
+                ),
+            )
     finally:
         pool.shutdown(wait=not pending, cancel_futures=True)

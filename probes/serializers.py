@@ -1,8 +1,7 @@
 """JSON shapes of runs and results, shared by the API, the run page's polling and the command."""
 
+from probes.explain import result_text
 from probes.models import ProbeResult, ProbeRun
-
-RESULT_KEYS = ("target", "kind", "outcome", "addresses", "timings_ms", "details", "explanation")
 
 
 def result_core(row: ProbeResult) -> dict:
@@ -14,7 +13,7 @@ def result_core(row: ProbeResult) -> dict:
         "addresses": row.addresses,
         "timings_ms": row.timings_ms,
         "details": row.details,
-        "explanation": row.explanation,
+        "explanation": result_text(row) if row.outcome else "",
     }
 
 

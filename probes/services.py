@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from kbsite.ratelimit import Rate, hit
 from probes.checks import CheckResult, ProbeContext
-from probes.explain import explanation_text, fix_issue_for
+from probes.explain import fix_issue_for, reason_fields
 from probes.hosts import InvalidTarget
 from probes.models import Checklist, ProbeResult, ProbeRun, Target
 from probes.outcomes import Outcome
@@ -223,12 +223,12 @@ def probe_run_create(
 
 def _fill(row: ProbeResult, result: CheckResult) -> None:
     item_issue = row.checklist_item.issue if row.checklist_item_id else None
-    fix = fix_issue_for(result.outcome, item_issue=item_issue)
+    fix = fix_issue_for(result.outcome, item_issue=item_issue, target=row.target)
     row.outcome = result.outcome
     row.addresses = result.addresses
     row.timings_ms = result.timings_ms
-    row.details = {**result.details, **({"reason": result.reason} if result.reason else {})}
-    row.explanation = explanation_text(result.outcome, reason=result.reason, fix_issue=fix)
+    # Codes, not sentences: probes/explain.py words them in the reader's language.
+    row.details = {**result.details, **reason_fields(result)}
     row.fix_issue = fix
     row.finished_at = timezone.now()
 
@@ -294,7 +294,7 @@ def probe_run_enqueue(*, run: ProbeRun) -> None:
 def probe_run_fail(*, run: ProbeRun, reason: str) -> ProbeRun:
     """Close a run that cannot complete: pending rows say why, the run is marked failed."""
     for row in run.results.filter(outcome="").select_related("checklist_item__issue"):
-        _fill(row, CheckResult(Outcome.UNAVAILABLE, reason=reason))
+        _fill(row, CheckResult(Outcome.UNAVAILABLE, reason=reason, code="interrupted"))
         row.save()
     run.status = ProbeRun.Status.FAILED
     run.failure = reason

@@ -9,7 +9,7 @@ import logging
 import ssl
 import time
 
-from probes.checks.base import CheckResult, ProbeContext, ms, outcome_for_socket_error
+from probes.checks.base import CheckResult, ProbeContext, ms, socket_error_result
 from probes.checks.dns import check_dns
 from probes.checks.http import check_http
 from probes.checks.icmp import check_icmp
@@ -43,19 +43,27 @@ def _run(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> CheckRe
         return CHECKS[spec.kind](spec, context, deadline)
     except Blocked as exc:
         log_blocked(spec.host, exc.reason)
-        return CheckResult(Outcome.BLOCKED, exc.addresses, {}, {"policy": exc.reason}, exc.reason)
+        return CheckResult(
+            Outcome.BLOCKED, exc.addresses, {}, {"policy": exc.reason}, exc.reason, code="blocked"
+        )
     except ResolutionError as exc:
-        return CheckResult(Outcome.DNS_ERROR, [], {}, {"resolver": exc.kind}, exc.reason)
+        return CheckResult(
+            Outcome.DNS_ERROR,
+            details={"resolver": exc.kind},
+            reason=exc.reason,
+            code=f"dns_{exc.kind}",
+            params={"name": str(spec.host), "hosts_file": exc.hosts_file},
+        )
     except DialFailed as exc:
-        outcome, reason = outcome_for_socket_error(exc.error)
-        return CheckResult(outcome, exc.addresses, {"dns": ms(exc.dns_ms)}, {}, reason)
+        return socket_error_result(
+            exc.error, addresses=exc.addresses, timings_ms={"dns": ms(exc.dns_ms)}
+        )
     except InvalidTarget as exc:
         return CheckResult(Outcome.INVALID, [], {}, {}, str(exc))
     except ssl.SSLError as exc:
-        return CheckResult(Outcome.TLS_ERROR, [], {}, {}, f"TLS error: {exc}")
+        return CheckResult(Outcome.TLS_ERROR, reason=f"TLS error: {exc}", code="tls_handshake")
     except OSError as exc:  # TimeoutError and ConnectionError are OSErrors too
-        outcome, reason = outcome_for_socket_error(exc)
-        return CheckResult(outcome, [], {}, {}, reason)
+        return socket_error_result(exc)
 
 
 class _NotingResolver:
@@ -85,7 +93,7 @@ def run_check(spec: TargetSpec | InvalidSpec, context: ProbeContext) -> CheckRes
         # A bug in a check must not pass for a network finding, nor crash the run.
         logger.exception("probe check crashed for %s", spec.text)
         result = CheckResult(
-            Outcome.UNAVAILABLE, [], {}, {}, f"the check failed on this server: {exc!r}"
+            Outcome.UNAVAILABLE, reason=f"the check failed on this server: {exc!r}", code="crashed"
         )
     result.timings_ms["total"] = ms((time.monotonic() - started) * 1000)
     if noting.sources:

@@ -38,23 +38,33 @@ class CheckResult:
     addresses: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     details: dict = field(default_factory=dict)
-    reason: str = ""
+    reason: str = ""  # technical, in English: for logs, the API and the expandable details
+    # What the reader is told, in their language at display time (probes/explain.py).
+    code: str = ""
+    params: dict = field(default_factory=dict)
 
 
 _UNREACHABLE = {errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN}
 
 
-def outcome_for_socket_error(error: BaseException | None) -> tuple[str, str]:
-    """Map a connect-time socket error to an outcome and a short technical reason."""
+def socket_error_result(error: BaseException | None, **fields) -> CheckResult:
+    """A connect-time socket error as a result: outcome, reason code and technical reason."""
     if isinstance(error, TimeoutError):
-        return Outcome.TIMEOUT, str(error) or "timed out"
+        return CheckResult(
+            Outcome.TIMEOUT, reason=str(error) or "timed out", code="timeout", **fields
+        )
     if isinstance(error, ConnectionRefusedError):
-        return Outcome.REFUSED, "connection refused (nothing listens, or a firewall rejects)"
+        reason = "connection refused (nothing listens, or a firewall rejects)"
+        return CheckResult(Outcome.REFUSED, reason=reason, code="refused", **fields)
     if isinstance(error, OSError) and error.errno in _UNREACHABLE:
-        return Outcome.REFUSED, f"unreachable: {error.strerror}"
+        reason = f"unreachable: {error.strerror}"
+        return CheckResult(Outcome.REFUSED, reason=reason, code="unreachable", **fields)
     if isinstance(error, ConnectionError):
-        return Outcome.REFUSED, f"connection reset: {error}"
-    return Outcome.REFUSED, str(error) or error.__class__.__name__
+        return CheckResult(
+            Outcome.REFUSED, reason=f"connection reset: {error}", code="reset", **fields
+        )
+    reason = str(error) or error.__class__.__name__
+    return CheckResult(Outcome.REFUSED, reason=reason, **fields)
 
 
 def ms(value: float) -> float:

@@ -89,7 +89,9 @@ def check_http(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> C
             sock.close()
             detail = {"url": url_of(current), "hops": hops}
             why = f"not a valid HTTP answer: {exc.__class__.__name__} {exc}".strip()
-            return CheckResult(Outcome.HTTP_ERROR, addresses, timings, detail, why)
+            return CheckResult(
+                Outcome.HTTP_ERROR, addresses, timings, detail, why, code="http_invalid"
+            )
         finally:
             sock.close()
         hop = {"url": url_of(current), "status": status, "address": str(dialed.address)}
@@ -102,6 +104,8 @@ def check_http(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> C
                     timings,
                     {"status": status, "hops": hops},
                     f"more than {context.max_redirects} redirects",
+                    code="http_redirects",
+                    params={"limit": context.max_redirects},
                 )
             try:
                 current = _next_hop(current, location)
@@ -120,5 +124,13 @@ def check_http(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> C
         }
         if status >= 400:
             why = f"HTTP {status} {reason}"
-            return CheckResult(Outcome.HTTP_ERROR, addresses, timings, details, why)
+            return CheckResult(
+                Outcome.HTTP_ERROR,
+                addresses,
+                timings,
+                details,
+                why,
+                code="http_status",
+                params={"status": status},
+            )
         return CheckResult(Outcome.OK, addresses, timings, details)

@@ -65,7 +65,7 @@ def check_icmp(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> C
     opened = open_icmp_socket(target.version)
     if opened is None:
         reason = "ICMP is not available on this server (no ping or raw socket permission)"
-        return CheckResult(Outcome.UNAVAILABLE, addresses, timings, {}, reason)
+        return CheckResult(Outcome.UNAVAILABLE, addresses, timings, {}, reason, code="no_icmp")
     sock, is_raw = opened
     payload = os.urandom(16)
     started = time.monotonic()

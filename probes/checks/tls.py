@@ -143,13 +143,22 @@ def tls_session(
             "certificate": _presented_certificate(dialed, spec.host, spec.port, deadline),
         }
         raise TLSFailure(
-            CheckResult(Outcome.TLS_ERROR, addresses, timings, details, reason)
+            CheckResult(
+                Outcome.TLS_ERROR, addresses, timings, details, reason, code=f"tls_{problem}"
+            )
         ) from exc
     except ssl.SSLError as exc:
         timings["tls"] = ms((time.monotonic() - started) * 1000)
         reason = f"TLS handshake failed: {exc.reason or exc}"
         raise TLSFailure(
-            CheckResult(Outcome.TLS_ERROR, addresses, timings, {"problem": "handshake"}, reason)
+            CheckResult(
+                Outcome.TLS_ERROR,
+                addresses,
+                timings,
+                {"problem": "handshake"},
+                reason,
+                code="tls_handshake",
+            )
         ) from exc
     except (ConnectionError, TimeoutError):
         dialed.sock.close()
@@ -161,7 +170,16 @@ def tls_session(
     if mismatch:
         tls.close()
         details = {"problem": "unexpected_certificate", "certificate": fields, **info}
-        raise TLSFailure(CheckResult(Outcome.TLS_ERROR, addresses, timings, details, mismatch))
+        raise TLSFailure(
+            CheckResult(
+                Outcome.TLS_ERROR,
+                addresses,
+                timings,
+                details,
+                mismatch,
+                code="tls_unexpected_certificate",
+            )
+        )
     return tls, {"certificate": fields, **info}
 
 

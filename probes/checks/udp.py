@@ -90,11 +90,14 @@ def check_udp(spec: TargetSpec, context: ProbeContext, deadline: Deadline) -> Ch
             timings,
             {"state": "closed"},
             "ICMP port unreachable: nothing listens on this UDP port",
+            code="udp_closed",
         )
     except TimeoutError:
         details = {"state": "open|filtered", "datagrams_sent": 2}
         reason = "no reply: the port is open or silently filtered"
-        return CheckResult(Outcome.OPEN_FILTERED, addresses, timings, details, reason)
+        return CheckResult(
+            Outcome.OPEN_FILTERED, addresses, timings, details, reason, code="udp_no_reply"
+        )
     finally:
         sock.close()
     timings["reply"] = ms((time.monotonic() - started) * 1000)

@@ -93,14 +93,22 @@ def test_adhoc_targets_keep_their_text_and_share_a_history_target(user, open_tcp
     assert invalid.outcome == Outcome.INVALID and invalid.target is None
 
 
-def test_failures_explain_and_link_the_fix(user, dns_fix):
+def test_an_adhoc_failure_links_no_fix_and_stores_codes_not_sentences(user, dns_fix):
     run = probe_run_create(user=user, source="api", targets=["dns:nowhere.test"])
     probe_run_execute(run=run)
     row = run.results.get()
     assert row.outcome == Outcome.DNS_ERROR
-    assert row.fix_issue == dns_fix
-    assert "DNS" in row.explanation
-    assert "/issues/network-test-error-code-0/" in row.explanation
+    assert row.fix_issue is None  # no default fix whatever the target (issue 12, item 4)
+    assert row.explanation == ""  # worded at display time, in the reader's language
+    assert row.details["reason_code"] == "dns_nxdomain"
+    assert row.details["reason_params"]["name"] == "nowhere.test"
+
+
+def test_an_adhoc_target_a_checklist_item_links_gets_that_items_fix(user, dns_fix, closed_tcp_port):
+    make_checklist(Target(kind="tcp", host="127.0.0.1", port=str(closed_tcp_port)), issue=dns_fix)
+    run = probe_run_create(user=user, source="api", targets=[f"tcp://127.0.0.1:{closed_tcp_port}"])
+    probe_run_execute(run=run)
+    assert run.results.get().fix_issue == dns_fix
 
 
 def test_a_checklist_items_own_fix_comes_first(user, dns_fix, closed_tcp_port):
