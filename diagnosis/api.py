@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from diagnosis import selectors, services
 from diagnosis.models import Session, Step
 from diagnosis.summary import session_summary
+from issues.models import ErrorCode, Issue, can_read_internal
 
 MAX_BODY = 16 * 1024
 
@@ -26,7 +27,7 @@ def _error(message: str, status: HTTPStatus) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-def _step_json(step: Step, *, can_run: bool) -> dict:
+def _step_json(step: Step, *, can_run: bool, user=None) -> dict:
     data = {
         "key": step.key,
         "kind": step.kind,
@@ -59,7 +60,7 @@ def _step_json(step: Step, *, can_run: bool) -> dict:
     if step.kind == Step.Kind.FIX:
         target = selectors.fix_target(step)
         data["fix"] = {
-            "issue_url": target.issue_url,
+            "issue_url": target.issue_url if selectors.issue_is_readable(step, user) else "",
             "error_code_url": target.code_url,
             "error_code": target.code_label,
         }
@@ -84,10 +85,18 @@ def flow_graph(request, slug):
             "visibility": flow.visibility,
             "revision": flow.revision_id(),
             "start": flow.start_step.key if flow.start_step_id else None,
-            "issues": [issue.slug for issue in flow.issues.all()],
-            "error_codes": [code.code for code in flow.error_codes.all()],
+            # Only what the caller may read: an internal entry leaves no trace here.
+            "issues": [
+                issue.slug
+                for issue in Issue.objects.visible_to(request.user).filter(diagnosis_flows=flow)
+            ],
+            "error_codes": list(
+                ErrorCode.objects.readable(internal=can_read_internal(request.user))
+                .filter(diagnosis_flows=flow)
+                .values_list("code", flat=True)
+            ),
             "steps": [
-                _step_json(step, can_run=can_run)
+                _step_json(step, can_run=can_run, user=request.user)
                 for step in flow.steps.select_related("checklist", "fix_issue", "fix_code")
             ],
             "url": request.build_absolute_uri(flow.get_absolute_url()),
@@ -105,7 +114,7 @@ def _state(request, session: Session) -> dict:
         "revision": session.flow_revision,
         "outcome": session.outcome,
         "solved_by": session.solved_by.key if session.solved_by_id else None,
-        "step": _step_json(step, can_run=can_run) if step else None,
+        "step": _step_json(step, can_run=can_run, user=request.user) if step else None,
         "path": [
             {
                 "step": record.step.key if record.step else None,

@@ -84,7 +84,13 @@ def _step_context(request, session: Session) -> dict:
     context["progress_value"] = context["done_count"] + 1
     if step.kind == Step.Kind.CHECK and step.checklist_id:
         context["parameters"] = list(step.checklist.parameters.all())
-        context["items"] = list(step.checklist.ordered_items())
+        items = list(step.checklist.ordered_items())
+        context["items"] = items
+        # Readers see only the items the step's rules look at (all when none is named).
+        named = set().union(*(branch.item_numbers() for branch in step.branches.all()))
+        context["reader_items"] = [
+            item for number, item in enumerate(items, start=1) if not named or number in named
+        ]
         context["given"] = session.parameters
     if step.kind == Step.Kind.FIX:
         context["fix"] = selectors.fix_target(step)

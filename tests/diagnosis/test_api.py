@@ -62,3 +62,18 @@ def test_api_errors_are_clear(client, shipped_content):
     assert refused.status_code == HTTPStatus.FORBIDDEN  # readers cannot run server checks
     assert "permission" in refused.json()["error"]
     assert Session.objects.get().path().count() == 0
+
+
+def test_graph_leaves_out_internal_entries_for_readers(client, shipped_content, prober):
+    from issues.models import Issue
+
+    Issue.objects.filter(slug="sdk-login-network-troubleshooting").update(visibility="internal")
+    graph = client.get("/api/flows/sdk-login-failure/").json()
+    assert "sdk-login-network-troubleshooting" not in json.dumps(graph)
+    client.force_login(prober)
+    graph = client.get("/api/flows/sdk-login-failure/").json()
+    assert graph["issues"] == ["sdk-login-network-troubleshooting"]
+    steps = {step["key"]: step for step in graph["steps"]}
+    assert steps["fix-proxy"]["fix"]["issue_url"].startswith(
+        "/issues/sdk-login-network-troubleshooting/#step-"
+    )

@@ -107,7 +107,7 @@ def test_internal_and_unpublished_flows_are_hidden_from_readers(client, build, p
     client.force_login(prober)
     assert client.get(internal.flow.get_absolute_url()).status_code == HTTPStatus.OK
     page = client.get(draft.flow.get_absolute_url())
-    assert page.status_code == HTTPStatus.OK and "Preview" in page.text
+    assert page.status_code == HTTPStatus.OK and "预览：该流程状态为" in page.text
 
 
 def test_staff_get_check_steps_run_and_the_session_record(client, build, prober):
