@@ -14,16 +14,19 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 
 
 def po_entries(path: Path):
-    """(msgid, [msgstr…], flags) for each entry of a .po file, header excluded."""
+    """(msgid, [msgstr…], flags) for each entry of a .po file, header excluded; a msgid
+    with a context is "context\x04msgid", as gettext keys it."""
     text = path.read_text(encoding="utf-8")
     for block in text.split("\n\n")[1:]:
         msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         if not msgid:
             continue
+        context = re.search(r'^msgctxt "(.*)"', block, re.M)
         strings = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
         flags = " ".join(re.findall(r"^#, (.*)$", block, re.M))
         yield (
-            "".join(re.findall(r'"(.*)"', msgid.group(1))),
+            (f"{context.group(1)}\x04" if context else "")
+            + "".join(re.findall(r'"(.*)"', msgid.group(1))),
             ["".join(re.findall(r'"(.*)"', s)) for s in strings],
             flags,
         )

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from issues.codes import normalize_code
 from issues.importer.checks import ImportOptions, check_files
 from issues.importer.document import ErrorCodeDraft, IssueDraft, ParsedFile
-from issues.importer.report import Change, FileReport, ImportResult
+from issues.importer.report import Change, FileReport, ImportResult, no_product_message
 from issues.importer.signals import document_imported
 from issues.importer.slugs import ascii_slug, product_slug, unique_slug
 from issues.models import ErrorCode, Issue, Product, Tag
@@ -62,10 +62,7 @@ class Writer:
     def product(self, report: FileReport, key: str) -> Product:
         key = (key or self.product_name or "").strip()
         if not key:
-            raise ImportProblem(
-                f"{report.name}: no product given. Pass --product NAME (or pick one in the "
-                "import form), or add a “product:” key to the file's front matter."
-            )
+            raise ImportProblem(no_product_message(report.name))
         if key in self._products:
             return self._products[key]
         product = (

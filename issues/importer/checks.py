@@ -11,7 +11,7 @@
 from dataclasses import dataclass
 
 from issues.codes import normalize_code, unsigned_code
-from issues.importer.report import FileReport
+from issues.importer.report import FileReport, no_product_message
 from issues.models import ErrorCode, Issue, Product
 
 
@@ -66,10 +66,7 @@ def check_files(reports: list[FileReport], options: ImportOptions) -> None:
         for draft in parsed.error_codes + parsed.issues:
             key = (draft.product or options.product_name or "").strip()
             if not key:
-                parsed.errors.append(
-                    f"{parsed.name}: no product given. Pass --product NAME (or pick one in the "
-                    "import form), or add a “product:” key to the file's front matter."
-                )
+                parsed.errors.append(no_product_message(parsed.name))
                 break
             if _product_slug(key, defined_products) is None:
                 unknown_products.add(key)

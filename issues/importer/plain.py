@@ -6,6 +6,8 @@ The shapes are described in docs/importing.md.
 
 import re
 
+from django.utils.translation import gettext as _
+
 from issues.importer.document import (
     Endpoint,
     EndpointTable,
@@ -13,6 +15,7 @@ from issues.importer.document import (
     IssueDraft,
     ParsedFile,
 )
+from issues.importer.report import parts_summary
 from issues.importer.tables import (
     ENDPOINT_COLUMNS,
     ERROR_CODE_COLUMNS,
@@ -116,10 +119,15 @@ def _section_issue(parsed: ParsedFile, section: _Section) -> IssueDraft:
             if all(draft.code != code for draft in parsed.error_codes):
                 # What the user sees is the best description the section gives of the code.
                 parsed.error_codes.append(ErrorCodeDraft(code=code, description=symptoms[0]))
+    counts = parts_summary(
+        symptoms=len(symptoms),
+        causes=len(causes),
+        fixes=len(fix_texts),
+        codes=issue.error_codes,
+    )
     parsed.note(
-        f"section {section.number} “{issue.title}”: {len(symptoms)} symptom(s), "
-        f"{len(causes)} cause(s), {len(fix_texts)} fix(es)"
-        + (f", error code(s) {', '.join(issue.error_codes)}" if issue.error_codes else "")
+        _("section %(number)s “%(title)s”: %(parts)s")
+        % {"number": section.number, "title": issue.title, "parts": counts}
     )
     return issue
 

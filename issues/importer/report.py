@@ -2,7 +2,49 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
+
 from issues.importer.document import ParsedFile
+
+# What the admin's preview shows for an action and a kind of row (Change keeps the codes).
+ACTION_LABELS = {
+    "created": pgettext_lazy("import action", "created"),
+    "updated": pgettext_lazy("import action", "updated"),
+    "unchanged": pgettext_lazy("import action", "unchanged"),
+    "kept": pgettext_lazy("import action", "kept"),
+}
+KIND_LABELS = {
+    "product": gettext_lazy("product"),
+    "issue": gettext_lazy("issue"),
+    "error code": gettext_lazy("error code"),
+    "tag": gettext_lazy("tag"),
+    "checklist": gettext_lazy("checklist"),
+    "links of": gettext_lazy("links of"),
+}
+
+
+def no_product_message(name: str) -> str:
+    return _(
+        "%(file)s: no product given. Pass --product NAME (or pick one in the import form), "
+        "or add a “product:” key to the file's front matter."
+    ) % {"file": name}
+
+
+def parts_summary(
+    *, symptoms: int, causes: int, fixes: int, tags: int | None = None, codes: list[str] = ()
+) -> str:
+    """“2 symptoms, 1 cause, 1 fix” in the current language, for a recognised entry."""
+    parts = [
+        ngettext("%(count)d symptom", "%(count)d symptoms", symptoms) % {"count": symptoms},
+        ngettext("%(count)d cause", "%(count)d causes", causes) % {"count": causes},
+        ngettext("%(count)d fix", "%(count)d fixes", fixes) % {"count": fixes},
+    ]
+    if tags is not None:
+        parts.append(ngettext("%(count)d tag", "%(count)d tags", tags) % {"count": tags})
+    if codes:
+        parts.append(_("error codes %(codes)s") % {"codes": ", ".join(codes)})
+    return pgettext("list separator", ", ").join(parts)
 
 
 @dataclass
@@ -15,6 +57,14 @@ class Change:
     def __str__(self):
         detail = f" ({', '.join(self.fields)})" if self.fields else ""
         return f"{self.action} {self.kind} {self.label}{detail}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
 
 
 @dataclass

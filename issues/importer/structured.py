@@ -5,6 +5,7 @@ import re
 
 import frontmatter
 import yaml
+from django.utils.translation import gettext as _
 
 from issues import exporter
 from issues.importer import hooks, schema
@@ -15,6 +16,7 @@ from issues.importer.document import (
     ProductDraft,
 )
 from issues.importer.limits import BoundedYAMLHandler, LimitExceeded, load_json
+from issues.importer.report import parts_summary
 from issues.importer.text import code_text
 from issues.parts import FixSpec
 
@@ -178,10 +180,13 @@ def _markdown_entry(parsed: ParsedFile, meta: dict, content: str) -> ParsedFile:
         parsed.free_text.append(text)
         issue.internal_notes = f"{issue.internal_notes}\n\n{text}".strip()
     parsed.issues.append(issue)
-    parsed.note(
-        f"issue “{issue.title}”: {len(issue.symptoms)} symptom(s), {len(issue.causes)} "
-        f"cause(s), {len(issue.fixes)} fix(es), {len(issue.tags or [])} tag(s)"
+    counts = parts_summary(
+        symptoms=len(issue.symptoms),
+        causes=len(issue.causes),
+        fixes=len(issue.fixes),
+        tags=len(issue.tags or []),
     )
+    parsed.note(_("issue “%(title)s”: %(parts)s") % {"title": issue.title, "parts": counts})
     return parsed
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from issues.importer import DocumentError, ImportProblem, apply_files, read_paths
 from issues.importer.limits import import_max_bytes
@@ -48,6 +49,11 @@ class Command(BaseCommand):
             metavar="USERNAME",
             help="the account the revisions are recorded under in the history (as in the admin)",
         )
+
+    def execute(self, *args, **options):
+        # The report names the command's own English options (--product NAME): English.
+        with translation.override("en"):
+            return super().execute(*args, **options)
 
     def handle(self, *args, paths, product, publish, dry_run, user, **options):
         author = self._author(user)
