@@ -103,12 +103,12 @@ def _image(data: bytes, name: str) -> Prepared:
                 )
             if width * height > max_pixels():
                 raise AttachmentRefused(
-                    _("%(name)s: %(width)d × %(height)d pixels is more than %(limit)d million.")
+                    _("%(name)s: %(width)d × %(height)d pixels is more than %(limit)s million.")
                     % {
                         "name": name,
                         "width": width,
                         "height": height,
-                        "limit": max_pixels() // 1_000_000,
+                        "limit": f"{max_pixels() / 1_000_000:g}",
                     }
                 )
             probe.load()

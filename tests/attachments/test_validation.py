@@ -3,10 +3,18 @@
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from attachments.validation import AttachmentRefused, prepare, safe_name
 from tests.attachments.conftest import jpeg_with_gps, png_bytes
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The messages are translated; these tests read the English ones.
+    with translation.override("en"):
+        yield
 
 
 def test_a_jpeg_loses_its_exif_gps_and_comment():
@@ -45,7 +53,9 @@ def test_a_gif_becomes_a_png_and_the_name_is_made_safe():
 
 def test_too_many_pixels_is_refused_from_the_header(settings):
     settings.KB_IMAGE_MAX_PIXELS = 10_000
-    with pytest.raises(AttachmentRefused, match=r"big\.png: 200 × 100 pixels is more than"):
+    with pytest.raises(
+        AttachmentRefused, match=r"big\.png: 200 × 100 pixels is more than 0.01 million"
+    ):
         prepare(png_bytes(200, 100), name="big.png")
 
 

@@ -43,7 +43,7 @@ def test_refused_uploads_are_json_errors_and_helpdesk_may_not_upload(
 ):
     response = editor_client.post(UPLOAD_URL, {"file": SimpleUploadedFile("x.svg", b"<svg/>")})
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "x.svg: this kind of file is not accepted" in response.json()["error"]
+    assert "x.svg：不接受此类文件" in response.json()["error"]  # the editor's language
     helpdesk.is_staff = True
     helpdesk.save()
     client.force_login(helpdesk)

@@ -68,14 +68,14 @@ def test_several_files_get_a_report_each_and_the_good_ones_import(editor_client,
     )
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "Refused: nothing will be written from these files" in page
+    assert "已拒绝：这些文件的内容不会写入" in page
     assert "bad.md: “title:” must be text, not a mapping" in page
     assert "good.md · markdown · UTF-8" in page
     assert not Issue.objects.exists()
     token = response.context["token"]
     response = editor_client.post(COMMIT_URL, {"token": token}, follow=True)
     assert list(Issue.objects.values_list("title", flat=True)) == ["好的"]
-    assert "1 file was refused; nothing was written from it." in response.content.decode()
+    assert "1 个文件被拒绝，其内容均未写入。" in response.content.decode()
 
 
 def zipped(**members: bytes) -> bytes:
@@ -136,7 +136,7 @@ def test_a_slug_takeover_needs_a_second_explicit_preview(editor_client, sdk):
         product=sdk.slug,
     )
     token = response.context["token"]
-    assert "Preview again, updating the existing entries" in response.content.decode()
+    assert "重新预览，并更新这些已有条目" in response.content.decode()
     again = editor_client.post(IMPORT_URL, {"token": token, "update_existing": "1"})
     assert again.status_code == HTTPStatus.OK
     assert "updating it as asked" in again.content.decode()
