@@ -106,6 +106,12 @@ class Process:
         return text.decode(errors="replace")[-20000:]
 
 
+class _Gunicorn(Gunicorn):
+    def wait_until_serving(self, timeout: float = 120) -> None:
+        # A loaded CI machine can take a while to import and warm up two workers.
+        super().wait_until_serving(timeout)
+
+
 class Stack:
     def __init__(self, tmp: Path, database_url: str, static_root: Path, **settings: str):
         tag = secrets.token_hex(4)
@@ -179,7 +185,7 @@ class Stack:
     # --- web ------------------------------------------------------------------------
 
     def start_web(self) -> Gunicorn:
-        self.web = Gunicorn(self.env, workers=2, log_path=self.tmp / "gunicorn.log").__enter__()
+        self.web = _Gunicorn(self.env, workers=2, log_path=self.tmp / "gunicorn.log").__enter__()
         return self.web
 
     def url(self, path: str) -> str:
