@@ -49,3 +49,12 @@ def flows_for_results(context, results, query=""):
         query=query or "",
         user=_user(context),
     )
+
+
+@register.filter
+def reader_display(item, parameters=()):
+    """A checklist item's target with its placeholders named for a reader: 〈label〉."""
+    text = item.target.display
+    for parameter in parameters or ():
+        text = text.replace("{" + parameter.name + "}", f"〈{parameter.label}〉")
+    return text

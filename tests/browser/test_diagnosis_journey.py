@@ -147,3 +147,35 @@ def test_staff_walk_the_sdk_flow_from_1018_to_the_escalation(
     expect(page.locator("h1")).to_have_text(journey.text("排查记录", "Diagnosis session"))
     expect(page.locator("main")).to_contain_text(firewall_on_loopback)
     journey.shot("session-record")
+
+
+def test_a_reader_walks_the_platform_flow_and_answers_the_check_themselves(
+    journey, shipped_content
+):
+    page = journey.page
+    page.goto("/")
+    page.get_by_role("link", name="客户端无法下载、连接或登录：逐步排查").click()
+    page.get_by_role("button", name=re.compile(journey.text("开始", "Start"))).click()
+    page.get_by_label("登录后首页一直提示“IM服务器连接中”").check()
+    page.get_by_role("button", name=re.compile(journey.text("下一步", "Next step"))).click()
+
+    # Readers cannot run server checks: the check step asks them instead.
+    expect(page.locator("#step-title")).to_have_text("IM服务器的ip和端口映射出来了吗？")
+    expect(page.locator("#step")).to_contain_text(
+        "在外网用 telnet 连接 IM 服务器的外网地址和接入端口"
+    )
+    expect(page.locator(".walk-endpoints li")).to_have_count(1)
+    expect(page.get_by_role("button", name=journey.text("开始检查", "Run checks"))).to_have_count(0)
+    journey.shot("check-as-question")
+    page.get_by_label("IM 端口连不上：没有映射出来").check()
+    page.get_by_role("button", name=re.compile(journey.text("下一步", "Next step"))).click()
+
+    expect(page.locator("#step-title")).to_have_text("映射IM服务器的接入端口")
+    link = page.get_by_role("link", name=re.compile("登录后首页一直提示"))
+    assert link.get_attribute("href").endswith("#cause-1")
+    page.get_by_role("button", name=journey.text("解决了", "Yes, solved")).click()
+    expect(page.locator("[role=status]").first).to_have_text(
+        journey.text("已解决。本次排查已记录。", "Solved. The session is recorded.")
+    )
+    expect(page.locator(".walk__path")).to_contain_text("IM 端口连不上")
+    journey.shot("solved")
