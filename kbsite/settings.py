@@ -249,6 +249,7 @@ CELERY_HEALTH_PING_TIMEOUT = env_float("CELERY_HEALTH_PING_TIMEOUT", 0.5)
 # Guided diagnosis: recorded walks are kept this long; walks left open this long count as abandoned.
 DIAGNOSIS_SESSION_RETENTION_DAYS = env_int("DIAGNOSIS_SESSION_RETENTION_DAYS", 365)
 DIAGNOSIS_ABANDON_AFTER_HOURS = env_int("DIAGNOSIS_ABANDON_AFTER_HOURS", 24)
+DIAGNOSIS_START_RATE_LIMIT = env_str("DIAGNOSIS_START_RATE_LIMIT", "30/600")  # walks per client
 
 # Rate limits (kbsite/ratelimit.py), each "hits/seconds". Counted in the cache when
 # CACHE_URL is shared (Redis), else in the database: one count for every worker.
