@@ -151,7 +151,9 @@ def _parse(request) -> dict:
 def session_create(request, slug):
     flow = selectors.flow_for_reader(slug=slug, user=request.user)
     try:
-        session = services.session_start(flow=flow, user=request.user, source="api")
+        session = services.session_start(
+            flow=flow, user=request.user, source="api", client=request.META.get("REMOTE_ADDR", "")
+        )
     except services.WalkError as exc:
         return _error(str(exc), HTTPStatus.BAD_REQUEST)
     selectors.remember_session(request, session)

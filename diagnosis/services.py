@@ -16,7 +16,7 @@ from diagnosis.graph import flow_problems
 from diagnosis.models import Branch, Flow, Session, SessionStep, Step
 from diagnosis.rules import ItemResult, choose_branch
 from diagnosis.signals import session_ended
-from kbsite.ratelimit import RateLimited
+from kbsite.ratelimit import Rate, RateLimited, hit
 from probes.access import can_run_probes
 from probes.models import ProbeRun
 from probes.services import (
@@ -45,9 +45,17 @@ def flow_publish(*, flow: Flow, user=None) -> Flow:
     return flow
 
 
-def session_start(*, flow: Flow, user=None, source: str = "web") -> Session:
+def session_start(*, flow: Flow, user=None, source: str = "web", client: str = "") -> Session:
+    """Start a walk. Counted per client address (or user) so nobody fills the table."""
     if flow.start_step_id is None:
         raise WalkError(_("This flow has no first step yet."))
+    who = f"user:{user.pk}" if getattr(user, "pk", None) else f"client:{client or 'unknown'}"
+    try:
+        hit(f"diagnosis-start:{who}", rate=Rate.from_setting("DIAGNOSIS_START_RATE_LIMIT"))
+    except RateLimited as exc:
+        raise WalkError(
+            _("Too many walks started: try again in %(seconds)s s.") % {"seconds": exc.retry_after}
+        ) from exc
     session = Session.objects.create(
         flow=flow,
         flow_revision=flow.revision_id(),

@@ -35,7 +35,9 @@ def flow_detail(request, slug):
     error = ""
     if request.method == "POST":
         try:
-            session = services.session_start(flow=flow, user=request.user)
+            session = services.session_start(
+                flow=flow, user=request.user, client=request.META.get("REMOTE_ADDR", "")
+            )
         except services.WalkError as exc:
             error = str(exc)
         else:

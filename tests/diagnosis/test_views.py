@@ -158,3 +158,14 @@ def test_issue_code_and_home_pages_link_the_flows(client, shipped_content):
     assert "/diagnose/mobile-client-cannot-connect/" in home.text
     unrelated = client.get("/issues/client-splash-screen-setup/")
     assert "/diagnose/" not in unrelated.text
+
+
+def test_starting_walks_is_rate_limited_per_client(client, build, settings):
+    settings.DIAGNOSIS_START_RATE_LIMIT = "2/600"
+    b = small_flow(build)
+    start(client, b.flow)
+    start(client, b.flow)
+    refused = client.post(b.flow.get_absolute_url())
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert 'role="alert"' in refused.text
+    assert Session.objects.count() == 2
