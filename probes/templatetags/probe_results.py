@@ -45,8 +45,19 @@ LABELS = {
     "serial": _("Serial number"),
     "hops": _("Redirect hops"),
 }
+_HOSTS_FILE_SOURCE = _("hosts file (%(path)s)")
 # Stored for the wording, not for reading.
 _HIDDEN = {"reason_code", "reason_params", "problem", "resolver", "certificate"}
+
+
+def _source(value: str) -> str:
+    """ "hosts file (/etc/hosts), DNS", as the resolver named it, in the reader's language."""
+    parts = []
+    for part in str(value).split(", "):
+        if part.startswith("hosts file (") and part.endswith(")"):
+            part = str(_HOSTS_FILE_SOURCE) % {"path": part[len("hosts file (") : -1]}
+        parts.append(part)
+    return ", ".join(parts)
 
 
 @register.filter
@@ -81,6 +92,10 @@ def detail_rows(result) -> list[tuple[str, object]]:
         (LABELS.get(key, key), value)
         for key, value in details.items()
         if key not in hidden and value not in ("", None, [], {})
+    ]
+    rows = [
+        (label, _source(value) if label == LABELS["resolved_by"] else value)
+        for label, value in rows
     ]
     certificate = details.get("certificate") or {}
     rows += [(LABELS.get(key, key), value) for key, value in certificate.items() if value != ""]
