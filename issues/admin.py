@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +11,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from issues import revisions
 from issues.admin_editorial import DueForReviewFilter, EditorialAdminMixin, run_issue_service
-from issues.admin_forms import VersionedModelForm
+from issues.admin_forms import IssueAdminForm, VersionedModelForm
 from issues.markdown import render_markdown
 from issues.models import Cause, ErrorCode, Feedback, Fix, Issue, Product, Symptom, Tag
 from issues.versioning import StaleEditError
 from issues.workflow import issue_archive, issue_unpublish
+
+# The admin index is the editor's desk (templates/admin/kb_index.html).
+admin.site.index_template = "admin/kb_index.html"
 
 MARKDOWN_PREVIEW_LIMIT = 100_000  # characters; a preview is a courtesy, not a bulk renderer
 
@@ -58,15 +62,28 @@ class VersionedAdmin(RendersVersionSeen, SimpleHistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            # One entry revision for the whole page: the entry, its inlines and links.
+            with revisions.revision(user=request.user):
+                return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleEditError as exc:
             # Lost the race between the form check and the save: nothing was written.
             self.message_user(request, str(exc), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def changelist_view(self, request, extra_context=None):
+        with revisions.revision(user=request.user):
+            return super().changelist_view(request, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with revisions.revision(user=request.user):
+            return super().delete_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not str(version_id).isdigit():
+            raise Http404(_("No such revision."))
         try:
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            with revisions.revision(user=request.user):
+                return super().history_form_view(request, object_id, version_id, extra_context)
         except StaleEditError as exc:
             self.message_user(request, str(exc), level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
@@ -213,10 +230,20 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
         "error_codes__code",
         "error_codes__constant",
     ]
-    prepopulated_fields = {"slug": ["title"]}
+    form = IssueAdminForm
     autocomplete_fields = ["tags", "related"]
     filter_horizontal = []
-    readonly_fields = ["view_count", "created_at", "updated_at", "approved_by", "approved_at"]
+    # Status, approval and dates change only through the workflow (review actions).
+    readonly_fields = [
+        "status",
+        "published_at",
+        "last_verified_on",
+        "view_count",
+        "created_at",
+        "updated_at",
+        "approved_by",
+        "approved_at",
+    ]
     fieldsets = [
         (None, {"fields": ["product", "title", "slug", "summary", "tags"]}),
         (_("Publishing"), {"fields": ["status", "visibility", "published_at", "last_verified_on"]}),
@@ -239,6 +266,12 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
     markdown_fields = ("summary", "internal_notes")
     date_hierarchy = "updated_at"
     Media = MarkdownPreviewMedia
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # An entry is restored whole (parts and links too) from its own history page.
+        if not str(version_id).isdigit():
+            raise Http404(_("No such revision."))
+        return HttpResponseRedirect(reverse("admin:issues_issue_history", args=[object_id]))
 
     def get_queryset(self, request):
         return (
@@ -332,8 +365,8 @@ class FixAdmin(IssuePartAdmin):
 
 @admin.register(ErrorCode)
 class ErrorCodeAdmin(MarkdownFieldsMixin, VersionedAdmin):
-    list_display = ["code", "constant", "product", "network_relation", "callbacks"]
-    list_filter = ["product", "network_relation"]
+    list_display = ["code", "constant", "product", "status", "network_relation", "callbacks"]
+    list_filter = ["product", "status", "network_relation"]
     list_select_related = ["product"]
     search_fields = ["code", "normalized_code", "constant", "description", "callbacks"]
     autocomplete_fields = ["issues"]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from issues import revisions, workflow
 from issues.importer.admin_upload import SESSION_KEY, ImportAdminMixin  # noqa: F401 (re-exported)
+from issues.models import EntryRevision
 from issues.versioning import StaleEditError
 
 
@@ -56,7 +57,6 @@ class EditorialAdminMixin(ImportAdminMixin):
     """Mix into IssueAdmin (before the ModelAdmin base); the import views come from the importer."""
 
     change_list_template = "admin/issues/issue/change_list.html"
-    object_history_template = "admin/issues/issue/object_history.html"
     editorial_actions = ["submit_for_review", "approve_and_publish", "send_back", "mark_verified"]
 
     # Review actions ------------------------------------------------------------------
@@ -71,7 +71,10 @@ class EditorialAdminMixin(ImportAdminMixin):
             lambda n: ngettext("Submitted %(count)d issue.", "Submitted %(count)d issues.", n),
         )
 
-    @admin.action(description=_("Approve and publish selected issues"), permissions=["change"])
+    def has_approve_permission(self, request):
+        return request.user.has_perm("issues.approve_issue")
+
+    @admin.action(description=_("Approve and publish selected issues"), permissions=["approve"])
     def approve_and_publish(self, request, queryset):
         run_issue_service(
             self,
@@ -118,8 +121,8 @@ class EditorialAdminMixin(ImportAdminMixin):
                 name="issues_issue_compare",
             ),
             path(
-                "<path:object_id>/revisions/restore/",
-                wrap(require_POST(self.restore_view)),
+                "<path:object_id>/revisions/<int:number>/restore/",
+                wrap(self.restore_view),
                 name="issues_issue_restore",
             ),
             *super().get_urls(),
@@ -135,51 +138,104 @@ class EditorialAdminMixin(ImportAdminMixin):
 
     # Revisions -----------------------------------------------------------------------
 
-    def compare_view(self, request, object_id):
+    def _issue_for(self, request, object_id, *, change: bool):
         issue = get_object_or_404(self.model, pk=object_id)
-        if not self.has_view_or_change_permission(request, issue):
-            raise PermissionDenied
-        records = list(
-            issue.history.select_related("history_user").order_by("-history_date", "-history_id")
+        allowed = (
+            self.has_change_permission(request, issue)
+            if change
+            else self.has_view_or_change_permission(request, issue)
         )
+        if not allowed:
+            raise PermissionDenied
+        return issue
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Numbered revisions, newest first: who, when, why and what changed."""
+        issue = self._issue_for(request, object_id, change=False)
+        if not issue.revisions.exists():
+            revisions.record(issue.pk, reason="recorded")
+        entries = list(issue.revisions.select_related("user").order_by("-number"))
+        rows = []
+        for index, entry in enumerate(entries):
+            previous = entries[index + 1] if index + 1 < len(entries) else None
+            rows.append(
+                {
+                    "revision": entry,
+                    "when": revisions.local_time(entry.created_at),
+                    "reason": revisions.describe_reason(entry),
+                    "changes": revisions.changed_labels(entry, previous),
+                    "previous": previous,
+                }
+            )
+        context = self._context(
+            request,
+            _("History of “%(title)s”") % {"title": issue.title},
+            original=issue,
+            rows=rows,
+            choices=[(e.number, revisions.revision_label(e)) for e in entries],
+            can_restore=self.has_change_permission(request, issue),
+            **(extra_context or {}),
+        )
+        return TemplateResponse(request, "admin/issues/issue/revision_history.html", context)
+
+    def compare_view(self, request, object_id):
+        issue = self._issue_for(request, object_id, change=False)
+        entries = list(issue.revisions.select_related("user").order_by("-number"))
+        if not entries:
+            return HttpResponseRedirect(reverse("admin:issues_issue_history", args=[issue.pk]))
         try:
-            old_id = int(request.GET.get("old") or records[min(1, len(records) - 1)].history_id)
-            new_id = int(request.GET.get("new") or records[0].history_id)
+            old_number = int(request.GET.get("old") or entries[min(1, len(entries) - 1)].number)
+            new_number = int(request.GET.get("new") or entries[0].number)
         except (TypeError, ValueError):
             return HttpResponseBadRequest(_("Choose two revisions to compare."))
-        by_id = {r.history_id: r for r in records}
-        if old_id not in by_id or new_id not in by_id:
+        by_number = {e.number: e for e in entries}
+        if old_number not in by_number or new_number not in by_number:
             return HttpResponseBadRequest(_("Those revisions do not belong to this entry."))
-        old, new = sorted(
-            [by_id[old_id], by_id[new_id]], key=lambda r: (r.history_date, r.history_id)
-        )
+        old, new = sorted([by_number[old_number], by_number[new_number]], key=lambda e: e.number)
         context = self._context(
             request,
             _("Compare revisions of “%(title)s”") % {"title": issue.title},
             original=issue,
-            revisions=records,
+            choices=[(e.number, revisions.revision_label(e)) for e in entries],
             old=old,
             new=new,
+            old_label=revisions.revision_label(old),
+            new_label=revisions.revision_label(new),
             rows=revisions.compare(old, new),
             can_restore=self.has_change_permission(request, issue),
         )
         return TemplateResponse(request, "admin/issues/revision_compare.html", context)
 
-    def restore_view(self, request, object_id):
-        issue = get_object_or_404(self.model, pk=object_id)
-        if not self.has_change_permission(request, issue):
-            raise PermissionDenied
+    def restore_view(self, request, object_id, number):
+        """GET: what restoring revision ``number`` adds and removes; POST: do it."""
+        issue = self._issue_for(request, object_id, change=True)
+        target = get_object_or_404(EntryRevision, issue=issue, number=number)
+        if request.method == "POST":
+            return self._restore(request, issue, target)
+        current = revisions.entry_state(issue)
+        rows = [row for row in revisions.compare_states(current, target.state) if row.changed]
+        context = self._context(
+            request,
+            _("Restore revision %(number)s of “%(title)s”?")
+            % {"number": number, "title": issue.title},
+            original=issue,
+            target=target,
+            target_label=revisions.revision_label(target),
+            rows=rows,
+            problems=workflow.restore_problems(issue, target.state),
+        )
+        return TemplateResponse(request, "admin/issues/revision_restore.html", context)
+
+    def _restore(self, request, issue, target):
         try:
-            history_id = int(request.POST["revision"])
             expected_version = int(request.POST["version"])
         except (KeyError, ValueError):
-            return HttpResponseBadRequest(_("Choose a revision to restore."))
-        if not issue.history.filter(history_id=history_id).exists():
-            return HttpResponseBadRequest(_("That revision does not belong to this entry."))
+            return HttpResponseBadRequest(_("Reload the page and confirm again."))
+        again = reverse("admin:issues_issue_restore", args=[issue.pk, target.number])
         try:
             workflow.issue_restore(
                 issue=issue,
-                history_id=history_id,
+                number=target.number,
                 expected_version=expected_version,
                 user=request.user,
             )
@@ -188,10 +244,17 @@ class EditorialAdminMixin(ImportAdminMixin):
                 request,
                 _(
                     "The entry was changed by someone else after you opened this page; "
-                    "nothing was restored. Compare again with the current version."
+                    "nothing was restored. Check what restoring would change now."
                 ),
                 messages.ERROR,
             )
-            return HttpResponseRedirect(reverse("admin:issues_issue_compare", args=[issue.pk]))
-        self.message_user(request, _("Restored the revision as a new version."), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[issue.pk]))
+            return HttpResponseRedirect(again)
+        except workflow.RestoreRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(again)
+        self.message_user(
+            request,
+            _("Restored revision %(number)s as a new revision.") % {"number": target.number},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:issues_issue_history", args=[issue.pk]))

@@ -53,3 +53,23 @@ class VersionedModelForm(forms.ModelForm):
         # transaction, so an edit racing between clean() and save() is refused too.
         self.instance.version = seen
         return cleaned
+
+
+class IssueAdminForm(VersionedModelForm):
+    """A slug is generated from the title (pinyin for Chinese) when the editor leaves it empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Part of the page address. Leave empty to make one from the title."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
+            from issues.slugs import unique_issue_slug
+
+            cleaned["slug"] = unique_issue_slug(cleaned["title"], exclude_pk=self.instance.pk)
+        return cleaned

@@ -8,6 +8,9 @@ class IssuesConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
+        from issues import revisions
         from issues.groups import restore_staff_groups
+
+        revisions.connect()
 
         post_migrate.connect(restore_staff_groups, sender=self, dispatch_uid="kb-staff-groups")

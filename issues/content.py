@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 
+from issues.revisions import record_baselines, revision
+
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -69,9 +71,13 @@ def load_shipped_content(*, report: Callable[[str], None] = lambda line: None) -
         if not content.app_is_empty():
             report(f"{content.app_label}: already has content, left as it is.")
             continue
-        with transaction.atomic():
+        # Entries linked during the load get their first revision when the block ends,
+        # the others right after: each one revision, as it stands once loaded.
+        with transaction.atomic(), revision(reason="recorded"):
             call_command("loaddata", *map(str, present), verbosity=0)
             _record_initial_history(content.app_label)
+        if content.app_label == "issues":
+            record_baselines()
         report(f"{content.app_label}: loaded {', '.join(p.name for p in present)}.")
         loaded.append(content.app_label)
     for hook in _after_load_hooks:

@@ -76,6 +76,7 @@ def export_data() -> dict:
                 "callbacks": code.callbacks,
                 "network_relation": code.network_relation,
                 "fix": code.fix,
+                "status": code.status,
             }
             for code in ErrorCode.objects.select_related("product").order_by(
                 "product__slug", "code"
@@ -156,6 +157,8 @@ def code_markdown(record: dict) -> str:
             if record[key]
         }
     )
+    if record.get("status") == "draft":  # published is what a code file without it means
+        metadata["status"] = "draft"
     sections = []
     if record["description"]:
         sections.append(f"## {CODE_DESCRIPTION_HEADING}\n\n{record['description']}")

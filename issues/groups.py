@@ -13,7 +13,8 @@ from django.contrib.auth.management import create_permissions
 CONTENT_MODELS = ("product", "tag", "issue", "symptom", "cause", "fix", "errorcode", "feedback")
 
 STAFF_GROUPS = {
-    # Editors change content and read internal entries.
+    # Editors change content, read internal entries and approve each other's drafts
+    # (never their own unless KB_ALLOW_SELF_APPROVAL).
     "Editors": [
         *(
             f"issues.{action}_{model}"
@@ -21,6 +22,7 @@ STAFF_GROUPS = {
             for action in ("add", "change", "delete", "view")
         ),
         "issues.view_internal",
+        "issues.approve_issue",
         "probes.run_probes",
         *(f"attachments.{action}_attachment" for action in ("add", "change", "delete", "view")),
         *(

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,8 +84,11 @@ class IssueQuerySet(models.QuerySet):
         return qs.filter(visibility=Issue.Visibility.PUBLIC)
 
     def due_for_review(self, *, older_than_days: int):
+        """Published entries never verified, or verified before the interval."""
         cutoff = timezone.localdate() - timezone.timedelta(days=older_than_days)
-        return self.filter(Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff))
+        return self.published().filter(
+            Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff)
+        )
 
 
 class Issue(VersionedModel):
@@ -148,7 +151,10 @@ class Issue(VersionedModel):
         ordering = ["product__name", "title"]
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
-        permissions = [("view_internal", _("Can read internal entries"))]
+        permissions = [
+            ("view_internal", _("Can read internal entries")),
+            ("approve_issue", _("Can approve and publish entries")),
+        ]
         indexes = [models.Index(fields=["status", "visibility"])]
 
     def __str__(self):
@@ -232,6 +238,20 @@ class ErrorCodeQuerySet(models.QuerySet):
     def get_by_natural_key(self, product_slug, code):
         return self.get(product__slug=product_slug, code=code)
 
+    def readable(self, *, internal: bool = False):
+        """Codes a reader may open: published in their own right, or explained by a
+        published entry (a public one unless ``internal``)."""
+        explaining = Issue.objects.published()
+        if not internal:
+            explaining = explaining.filter(visibility=Issue.Visibility.PUBLIC)
+        return self.filter(
+            Q(status=ErrorCode.Status.PUBLISHED)
+            | Q(Exists(explaining.filter(error_codes=OuterRef("pk"))))
+        )
+
+    def visible_to(self, user):
+        return self.readable(internal=can_read_internal(user))
+
     def for_code(self, raw: str):
         """Rows whose code matches what was typed, signed or not."""
         normalized = normalize_code(raw)
@@ -241,6 +261,11 @@ class ErrorCodeQuerySet(models.QuerySet):
 
 
 class ErrorCode(VersionedModel):
+    class Status(models.TextChoices):
+        # A draft code is shown only through a published entry that explains it.
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
     class NetworkRelation(models.TextChoices):
         NETWORK = "network", _("network-related")
         NON_NETWORK = "non_network", _("not network-related")
@@ -269,6 +294,13 @@ class ErrorCode(VersionedModel):
         default=NetworkRelation.UNSPECIFIED,
     )
     fix = models.TextField(_("fix"), blank=True, help_text=_("Markdown."))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.PUBLISHED,
+        help_text=_("A draft code has a page only while a published entry explains it."),
+    )
     issues = models.ManyToManyField(
         Issue, blank=True, related_name="error_codes", verbose_name=_("issues explaining it")
     )
@@ -346,3 +378,40 @@ class Feedback(models.Model):
 
     def __str__(self):
         return f"{self.issue}: {'yes' if self.helpful else 'no'}"
+
+
+class EntryRevision(models.Model):
+    """One save of an entry as editors see it: its fields, parts and links together.
+
+    Numbered per entry; ``state`` is the whole entry as plain data (issues/revisions.py),
+    so a revision can be read, compared and restored without rebuilding it from the
+    per-row history tables.
+    """
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("issue")
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    reason = models.CharField(_("reason"), max_length=32)
+    detail = models.CharField(max_length=255, blank=True)
+    state = models.JSONField()
+
+    class Meta:
+        ordering = ["issue", "-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "number"], name="revision_number_per_issue")
+        ]
+
+    def __str__(self):
+        return f"{self.issue_id} #{self.number}"

@@ -21,7 +21,7 @@ class ErrorCodeSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return ErrorCode.objects.select_related("product").order_by("pk")
+        return ErrorCode.objects.readable().select_related("product").order_by("pk")
 
     def lastmod(self, code):
         return code.updated_at

@@ -264,6 +264,8 @@ SEARCH_MAX_QUERY_LENGTH = 500
 # for this many days is listed as due for review; uploads to the admin importer are
 # capped so a stray huge file cannot exhaust a worker.
 KB_REVIEW_INTERVAL_DAYS = env_int("KB_REVIEW_INTERVAL_DAYS", 180)
+# Nobody approves an entry they wrote or submitted, unless this is on (one-person teams).
+KB_ALLOW_SELF_APPROVAL = env_bool("KB_ALLOW_SELF_APPROVAL", False)
 KB_IMPORT_MAX_BYTES = env_int("KB_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 KB_ATTACHMENT_MAX_BYTES = env_int("KB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 KB_IMAGE_MAX_PIXELS = env_int("KB_IMAGE_MAX_PIXELS", 40_000_000)

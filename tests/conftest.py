@@ -33,6 +33,16 @@ def editor(django_user_model):
 
 
 @pytest.fixture
+def reviewer(django_user_model):
+    """A second editor: approves what ``editor`` wrote (nobody approves their own work)."""
+    user = django_user_model.objects.create_user(
+        "reviewer", password="reviewer-pass-1234", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
 def helpdesk(django_user_model):
     user = django_user_model.objects.create_user("helpdesk", password="helpdesk-pass-1234")
     user.groups.add(Group.objects.get(name="Helpdesk"))

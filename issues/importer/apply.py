@@ -15,10 +15,12 @@ from issues.importer.checks import ImportOptions, check_files
 from issues.importer.document import ErrorCodeDraft, IssueDraft, ParsedFile
 from issues.importer.report import Change, FileReport, ImportResult, no_product_message
 from issues.importer.signals import document_imported
-from issues.importer.slugs import ascii_slug, product_slug, unique_slug
+from issues.importer.slugs import product_slug, unique_slug
 from issues.models import ErrorCode, Issue, Product, Tag
 from issues.parts import sync_parts
-from issues.workflow import issue_set_imported_status
+from issues.revisions import revision
+from issues.slugs import title_slug
+from issues.workflow import code_set_imported_status, issue_set_imported_status
 
 
 class ImportProblem(ValueError):
@@ -117,7 +119,7 @@ class Writer:
             base = slugify(draft.slug)[:120] or draft.slug
         else:
             section = draft.source.rpartition("#")[2] if "#" in draft.source else ""
-            words = ascii_slug(draft.title, max_length=60)
+            words = title_slug(draft.title, max_length=60)
             base = "-".join(part for part in (product.slug, slugify(section), words) if part)
         return unique_slug(base[:110], taken=lambda s: Issue.objects.filter(slug=s).exists())
 
@@ -146,6 +148,7 @@ class Writer:
             issue=issue,
             status=draft.status,
             publish=self.publish,
+            user=self.user,
             approved_by=self._user(report, draft.approved_by) if draft.complete else None,
             approved_at=draft.approved_at,
             published_at=draft.published_at,
@@ -233,6 +236,10 @@ class Writer:
             if value is not None and getattr(code, name) != value:
                 setattr(code, name, value)
                 changed.append(name)
+        before = code.status
+        code_set_imported_status(code=code, status=draft.status, publish=self.publish)
+        if not created and code.status != before:
+            changed.append("status")
         if created or changed:
             _tag_history(code, reason=f"import: {report.name}", user=self.user)
             code.save()
@@ -306,7 +313,9 @@ def apply_files(
     """
     all_reports = [FileReport(parsed=parsed) for parsed in files]
     writer = Writer(product_name=product_name, publish=publish, user=user)
-    with transaction.atomic():
+    names = ", ".join(report.name for report in all_reports)
+    # One entry revision per imported entry, its parts and links included.
+    with transaction.atomic(), revision(user=user, reason="imported", detail=names):
         check_files(
             all_reports,
             ImportOptions(

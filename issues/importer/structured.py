@@ -143,6 +143,7 @@ def _markdown_entry(parsed: ParsedFile, meta: dict, content: str) -> ParsedFile:
                 or "",
                 description=sections.get("description", ""),
                 fix=sections.get("fixes", ""),
+                status=schema.text(meta, "status", choices=_CODE_STATUSES) or "published",
             )
         )
         parsed.note(f"error code {code}")
@@ -258,8 +259,11 @@ def _bad(record: dict, key: str):
 _CODE_TEXT_FIELDS = ("product", "constant", "description", "callbacks", "network_relation", "fix")
 
 
+_CODE_STATUSES = ("draft", "published")
+
+
 def _json_code(record: dict) -> ErrorCodeDraft:
-    _only(record, {"code", *_CODE_TEXT_FIELDS}, "an error code")
+    _only(record, {"code", *_CODE_TEXT_FIELDS, "status"}, "an error code")
     (code,) = schema.text_list(record, "code", numbers=True) or [""]
     if not code_text(code):
         raise schema.SchemaError("an error code has no “code”")
@@ -271,6 +275,8 @@ def _json_code(record: dict) -> ErrorCodeDraft:
     if values["network_relation"] not in (None, "", *schema.NETWORK_RELATIONS):
         schema.text(record, "network_relation", choices=schema.NETWORK_RELATIONS)
     values["product"] = values["product"] or ""
+    # Exports made before codes had a status hold published codes only.
+    values["status"] = schema.text(record, "status", choices=_CODE_STATUSES) or "published"
     return ErrorCodeDraft(code=code_text(code), **values)
 
 

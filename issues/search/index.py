@@ -37,7 +37,9 @@ def _indexable_issues():
 
 
 def _indexable_codes():
-    return ErrorCode.objects.select_related("product").prefetch_related(*_CODE_PREFETCH)
+    # Draft codes only while a published entry explains them (see ErrorCodeQuerySet.readable).
+    codes = ErrorCode.objects.readable(internal=True).select_related("product")
+    return codes.prefetch_related(*_CODE_PREFETCH)
 
 
 def _build_entry(obj) -> tuple[SearchEntry, list]:

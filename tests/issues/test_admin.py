@@ -115,20 +115,34 @@ def test_a_stale_inline_edit_is_refused(editor_client, issue):
     assert Fix.objects.get(pk=fix.pk).body == "别人改了步骤"
 
 
-def test_restore_an_old_revision_from_history(editor_client, issue):
-    original_title = issue.title
+def test_single_row_revert_of_an_entry_leads_to_its_complete_history(editor_client, issue):
     issue.title = "后来的标题"
     issue.save()
     first = issue.history.earliest()
     url = reverse("admin:issues_issue_simple_history", args=[issue.pk, first.history_id])
-    page = editor_client.get(url)
-    assert page.status_code == HTTPStatus.OK
-    data = change_form_data(page)
-    response = editor_client.post(url, data)
+    response = editor_client.get(url)
+    # Restoring only the entry's row would leave its parts and links behind.
     assert response.status_code == HTTPStatus.FOUND
-    restored = Issue.objects.get(pk=issue.pk)
-    assert restored.title == original_title
-    assert restored.version == 3  # a new revision on top; nothing overwritten silently
+    assert response["Location"] == reverse("admin:issues_issue_history", args=[issue.pk])
+
+
+@pytest.mark.parametrize("model", [Issue, Fix, ErrorCode])
+def test_a_revision_id_that_is_not_a_number_is_a_404_not_a_500(editor_client, issue, model):
+    obj = issue if model is Issue else model.objects.first()
+    url = admin_url(model, "change", obj.pk).replace("/change/", "/history/abc/")
+    assert editor_client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_fix_revert_from_its_own_history_still_works(editor_client, issue):
+    fix = issue.fixes.get()
+    original = fix.body
+    fix.body = "后来的步骤"
+    fix.save()
+    first = fix.history.earliest()
+    url = reverse("admin:issues_fix_simple_history", args=[fix.pk, first.history_id])
+    data = change_form_data(editor_client.get(url))
+    assert editor_client.post(url, data).status_code == HTTPStatus.FOUND
+    assert Fix.objects.get(pk=fix.pk).body == original
 
 
 def test_markdown_preview_renders_sanitized_html(editor_client):

@@ -56,6 +56,8 @@ def servers(static_root, tmp_path_factory):
                 CACHE_URL=cache_url,
                 KBSITE_ADMIN_USER=ADMIN_USER,
                 KBSITE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+                # One admin account both submits and approves (a one-person team).
+                KB_ALLOW_SELF_APPROVAL="1",
             )
             deploy_database(env)
             manage("ensure_admin", env=env)
