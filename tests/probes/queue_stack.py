@@ -244,6 +244,18 @@ class Browser:
         )
         return self.opener.open(request, timeout=30)
 
+    def post_json(self, path: str, payload: dict):
+        request = urllib.request.Request(
+            self.stack.url(path),
+            data=json.dumps(payload).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "X-CSRFToken": self.csrf(),
+                "Referer": self.stack.url(path),
+            },
+        )
+        return self.opener.open(request, timeout=60)
+
     def login(self) -> "Browser":
         self.get("/admin/login/").read()
         response = self.post(

@@ -131,3 +131,23 @@ def test_rate_limit_answers_429_with_retry_after(api, settings):
 
 def test_get_is_not_allowed(api):
     assert api.get(URL).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_a_run_not_finished_in_time_is_answered_202_with_where_to_follow_it(
+    api, open_tcp_port, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr("probes.api.probe_run_enqueue", lambda *, run: queued.append(run))
+    response = post(api, {"targets": [f"tcp://127.0.0.1:{open_tcp_port}"], "wait": False})
+    assert response.status_code == HTTPStatus.ACCEPTED
+    body = response.json()
+    run = ProbeRun.objects.get()
+    assert queued == [run] and body["status"] == "queued"
+    assert body["status_url"] == reverse("probes:run_status", args=[run.pk])
+    assert body["results"][0]["outcome"] is None
+
+
+def test_wait_must_be_a_boolean(api):
+    response = post(api, {"targets": ["dns:a.test"], "wait": "no"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "wait must be true or false" in response.json()["error"]

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
 from probes.models import (
@@ -167,6 +167,7 @@ def test_each_monitor_has_a_beat_schedule_kept_in_step(monitor):
     assert not PeriodicTask.objects.filter(pk=task.pk).exists()
 
 
+@translation.override("en")
 def test_a_monitor_watches_one_checklist_or_one_target(target, settings):
     settings.PROBES_MONITOR_MIN_INTERVAL = 60
     checklist = make_checklist(Target(kind="dns", host="a.test"))
@@ -181,3 +182,26 @@ def test_a_monitor_watches_one_checklist_or_one_target(target, settings):
             name="x", checklist=checklist, parameters={"nope": "1"}, interval_seconds=60
         ).full_clean()
     Monitor(name="x", target=target, interval_seconds=60).full_clean()
+
+
+def test_monitors_are_scheduled_from_the_admin(admin_client, admin_user, target, settings):
+    settings.PROBES_MONITOR_MIN_INTERVAL = 60
+    page = admin_client.get("/admin/probes/monitor/add/").content.decode()
+    assert f'<option value="{admin_user.pk}" selected>' in page  # owner: who adds it
+    response = admin_client.post(
+        "/admin/probes/monitor/add/",
+        {
+            "name": "Meeting access",
+            "target": target.pk,
+            "parameters": "{}",
+            "interval_seconds": "120",
+            "owner": admin_user.pk,
+            "enabled": "on",
+            "changes-TOTAL_FORMS": "0",
+            "changes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    monitor = Monitor.objects.get()
+    assert monitor.owner == admin_user
+    assert PeriodicTask.objects.get(pk=monitor.periodic_task_id).interval.every == 120

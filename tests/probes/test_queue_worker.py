@@ -93,6 +93,16 @@ def test_a_web_started_run_completes_on_the_worker_and_its_page_fills_in(stack, 
     assert row["worker"] and int(row["worker"].split(":")[1]) not in stack.web.worker_pids()
     page = browser.get(f"/probes/runs/{run_id}/").read().decode()
     assert "data-poll-url" not in page and page.count("outcome--ok") == 2
+
+    # The API goes through the same queue and answers once the worker has finished.
+    response = browser.post_json(
+        "/api/probes/run/", {"targets": [f"http://127.0.0.1:{slow_http.port}/sleep/1"]}
+    )
+    body = json.loads(response.read())
+    assert response.status == 200 and body["status"] == "done"
+    assert body["results"][0]["outcome"] == "ok"
+    api_row = stack.run_row(body["run"])
+    assert int(api_row["worker"].split(":")[1]) not in stack.web.worker_pids()
     fast.stop()
 
 
