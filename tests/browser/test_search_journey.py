@@ -39,6 +39,17 @@ def pick_suggestion(journey, box, typed: str, *, kind: str):
     return title
 
 
+def search_on_the_page(journey, typed: str):
+    """Type a query into the search page's box and press Enter; returns the box."""
+    page = journey.page
+    page.goto("/search/")
+    box = page.locator("main input[type=search][name=q]")
+    box.fill(typed)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"\?q="))
+    return box
+
+
 def test_helpdesk_types_a_symptom_and_picks_a_suggestion(journey, shipped_content):
     page = journey.page
     page.goto("/")
@@ -95,11 +106,7 @@ def test_filtering_keeps_the_query_and_the_counts_add_up(journey, shipped_conten
 
 def test_zero_results_show_the_query_and_the_closest_entries(journey, shipped_content):
     page = journey.page
-    page.goto("/search/")
-    box = page.locator("main input[type=search][name=q]")
-    box.fill("扫马下栽")
-    box.press("Enter")
-    page.wait_for_url(re.compile(r"q="))
+    search_on_the_page(journey, "扫马下栽")
     empty = page.locator(".search-empty")
     expect(empty).to_contain_text("“扫马下栽”")
     expect(empty.locator("h2").first).to_have_text(journey.text("最接近的条目", "Closest entries"))
@@ -113,11 +120,7 @@ def test_zero_results_show_the_query_and_the_closest_entries(journey, shipped_co
 
 def test_a_typod_constant_leads_to_the_code_page(journey, shipped_content):
     page = journey.page
-    page.goto("/search/")
-    box = page.locator("main input[type=search][name=q]")
-    box.fill("ktmsdkerrortokenverifyfaild")
-    box.press("Enter")
-    page.wait_for_url(re.compile(r"q=ktmsdkerrortokenverifyfaild"))
+    box = search_on_the_page(journey, "ktmsdkerrortokenverifyfaild")
     expect(page.locator(".search-correction")).to_contain_text("kTMSDKErrorTokenVerifyFailed")
     expect(box).to_have_value("ktmsdkerrortokenverifyfaild")
     journey.shot("did-you-mean")
