@@ -15,6 +15,7 @@ from django.utils.formats import localize
 
 from issues.models import Issue
 from issues.pagecache import fragments, store
+from issues.pagecache.readers import anonymous_reader
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def holes() -> Holes:
 
 def shares_whole_page(request, issue: Issue) -> bool:
     """Whether this reader gets the page everyone else gets (anonymous, public entry, no query)."""
-    return not request.user.is_authenticated and issue.is_public and not request.GET
+    return anonymous_reader(request) and issue.is_public
 
 
 def anonymous_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> str:

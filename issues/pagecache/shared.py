@@ -21,6 +21,7 @@ from django.utils.cache import get_conditional_response
 
 from issues.models import Issue
 from issues.pagecache import generation, holes, validators, view_counts
+from issues.pagecache.readers import anonymous_reader
 from issues.pagecache.release import release_digest
 from kbsite.caches import shared_across_processes
 
@@ -44,7 +45,7 @@ def enabled() -> bool:
 
 def eligible(request: HttpRequest) -> bool:
     """Whether this request may get the page every anonymous reader gets."""
-    return request.method == "GET" and not request.GET and not request.user.is_authenticated
+    return anonymous_reader(request, methods=("GET",))
 
 
 def page_key(request: HttpRequest, slug: str) -> str:

@@ -15,9 +15,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 
+from issues.pagecache.readers import anonymous_reader
+
 
 def sends_validators(request: HttpRequest) -> bool:
-    return request.method in ("GET", "HEAD") and not request.user.is_authenticated
+    # Query strings too: the validators describe the content, which a query does not change.
+    return anonymous_reader(request, bare_url=False)
 
 
 def not_modified(request: HttpRequest, *, last_modified: datetime) -> HttpResponse | None:
