@@ -5,7 +5,8 @@ from django.core.checks import Error, Warning, register
 
 from kbsite.ratelimit import Rate
 
-RATE_SETTINGS = ("FEEDBACK_RATE_LIMIT", "PROBES_RATE_LIMIT")
+# Every setting named *_RATE_LIMIT is a rate for kbsite/ratelimit.py.
+RATE_SUFFIX = "_RATE_LIMIT"
 # Old names: still set somewhere means a limit silently ignored.
 RENAMED = {"KB_FEEDBACK_RATE": "FEEDBACK_RATE_LIMIT"}
 
@@ -13,7 +14,7 @@ RENAMED = {"KB_FEEDBACK_RATE": "FEEDBACK_RATE_LIMIT"}
 @register()
 def rate_limit_settings(app_configs, **kwargs):
     problems = []
-    for name in RATE_SETTINGS:
+    for name in sorted({name for name in dir(settings) if name.endswith(RATE_SUFFIX)}):
         try:
             Rate.parse(getattr(settings, name))
         except ValueError as exc:

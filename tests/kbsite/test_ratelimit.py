@@ -56,6 +56,13 @@ def test_the_start_up_check_refuses_a_malformed_rate_and_names_a_renamed_setting
     assert "FEEDBACK_RATE_LIMIT" in problems[1].hint
 
 
+def test_every_rate_limit_setting_is_checked(settings):
+    settings.DIAGNOSIS_START_RATE_LIMIT = "30 per 10 minutes"
+    assert [p.msg.split(":")[0] for p in checks.rate_limit_settings(None)] == [
+        "DIAGNOSIS_START_RATE_LIMIT"
+    ]
+
+
 def exhaust(key: str, rate: Rate) -> int:
     """Hit until refused; how many were let through."""
     for allowed in range(rate.hits + 5):
