@@ -1,5 +1,7 @@
 """Background jobs of the probes app, run by Celery workers (kbsite/celery.py).
 
+Database connections are opened and closed around each task by Celery's Django fix-up.
+
 - execute_run: one queued probe run (web, API, monitor), executed once (leases.py).
 - run_monitor: one scheduled check of a monitor (beat starts it; monitors.py).
 - deliver_alert: one alert to one channel, retried with back-off (alerts.py).
@@ -12,7 +14,6 @@ from datetime import timedelta
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone, translation
 
@@ -45,7 +46,6 @@ def execute_claimed(*, run: ProbeRun, worker: str) -> ProbeRun:
     max_retries=MAX_LEASE_WAITS,
 )
 def execute_run(self, run_id: int, language: str | None = None) -> str:
-    close_old_connections()
     worker = leases.worker_name()
     claim = leases.claim_run(run_id=run_id, worker=worker)
     if not claim.claimed:
@@ -73,7 +73,6 @@ def execute_run(self, run_id: int, language: str | None = None) -> str:
 def run_monitor(self, monitor_id: int) -> str:
     from probes.monitors import HostBusy, monitor_check
 
-    close_old_connections()
     try:
         return monitor_check(monitor_id=monitor_id, worker=leases.worker_name())
     except HostBusy as busy:
@@ -90,7 +89,6 @@ def run_monitor(self, monitor_id: int) -> str:
 def deliver_alert(self, delivery_id: int) -> str:
     from probes.alerts import deliver
 
-    close_old_connections()
     outcome = deliver(delivery_id=delivery_id)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
