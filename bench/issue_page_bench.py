@@ -43,6 +43,8 @@ def main() -> None:
         paths = [issue.get_absolute_url() for issue in Issue.objects.visible_to(None)]
         helpdesk = User.objects.create_user("bench-helpdesk")
         helpdesk.groups.add(Group.objects.get(name="Helpdesk"))
+        editor = User.objects.create_user("bench-editor", is_staff=True)
+        editor.groups.add(Group.objects.get(name="Editors"))
 
         def measure(client: Client, urls: list[str], *, cold: bool) -> tuple[float, float]:
             for url in urls:  # warm up: templates, translations, connections
@@ -63,19 +65,22 @@ def main() -> None:
 
         signed_in = Client()
         signed_in.force_login(helpdesk)
+        staff = Client()
+        staff.force_login(editor)
         rows = [
             ("issue page, anonymous, cache cold", measure(Client(), paths, cold=True)),
             ("issue page, anonymous, cache warm", measure(Client(), paths, cold=False)),
             ("issue page, Helpdesk, cache warm", measure(signed_in, paths, cold=False)),
+            ("issue page, Editor (staff), cache warm", measure(staff, paths, cold=False)),
             ("/robots.txt", measure(Client(), ["/robots.txt"], cold=False)),
         ]
         backend = type(caches[DEFAULT_CACHE_ALIAS]).__name__
         mode = "on" if shared.enabled() else "off"
         print(f"{connection.vendor}, cache {backend} (database-free anonymous pages {mode}),")
         print(f"{len(paths)} issue pages, {args.requests} requests each")
-        print(f"{'':36s} {'ms/request':>10s} {'queries':>8s}")
+        print(f"{'':40s} {'ms/request':>10s} {'queries':>8s}")
         for label, (ms, queries) in rows:
-            print(f"{label:36s} {ms:10.2f} {queries:8.1f}")
+            print(f"{label:40s} {ms:10.2f} {queries:8.1f}")
         print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

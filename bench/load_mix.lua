@@ -1,6 +1,9 @@
 -- wrk script for bench/load.sh: one traffic mix per run, chosen by the argument after "--".
 --   mixed  : home, search page, issue pages, JSON API (what a helpdesk generates)
 --   issues : issue pages only
+--   home   : the home page only
+--   codes  : the error-code index only
+--   code   : error-code pages only
 --   robots : /robots.txt only (the baseline: the cheapest page the same stack serves)
 
 local issue_slugs = {
@@ -17,8 +20,17 @@ for _, slug in ipairs(issue_slugs) do
   table.insert(issue_paths, "/issues/" .. slug .. "/")
 end
 
+-- Shipped codes of both products, network-related and not.
+local code_paths = {
+  "/codes/meeting-sdk/-1019/", "/codes/meeting-sdk/-1002/", "/codes/meeting-sdk/-1005/",
+  "/codes/mobile-platform/2004/", "/codes/mobile-platform/0/",
+}
+
 local mixes = {
   issues = issue_paths,
+  home = { "/" },
+  codes = { "/codes/" },
+  code = code_paths,
   robots = { "/robots.txt" },
   mixed = {
     "/",

@@ -52,8 +52,8 @@ def home(request):
     return pagecache.home_response(request, render=render_home)
 
 
-def render_home(request, page: selectors.HomePage) -> str:
-    context = {"page": page, "canonical_url": absolute(request, reverse("issues:home"))}
+def render_home(request, page: selectors.HomePage, **holes) -> str:
+    context = {"page": page, "canonical_url": absolute(request, reverse("issues:home")), **holes}
     return render_to_string("issues/home.html", context, request=request)
 
 
@@ -111,11 +111,12 @@ def code_index(request):
     return pagecache.code_index_response(request, render=render_code_index)
 
 
-def render_code_index(request, groups: list, query: str) -> str:
+def render_code_index(request, groups: list, query: str, **holes) -> str:
     context = {
         "groups": groups,
         "query": query,
         "canonical_url": absolute(request, reverse("issues:code_index")),
+        **holes,
     }
     return render_to_string("issues/code_index.html", context, request=request)
 
@@ -125,7 +126,7 @@ def code_detail(request, product, code):
     return pagecache.code_response(request, product, code, render=render_code)
 
 
-def render_code(request, error_code: ErrorCode, explaining: list[Issue]) -> str:
+def render_code(request, error_code: ErrorCode, explaining: list[Issue], **holes) -> str:
     context = {
         "code": error_code,
         # Network-related codes show the explaining issues' steps in full: that is the
@@ -133,8 +134,17 @@ def render_code(request, error_code: ErrorCode, explaining: list[Issue]) -> str:
         "explaining": [(issue, selectors.issue_outline(issue)) for issue in explaining],
         "relation_explanation": RELATION_EXPLANATIONS[error_code.network_relation],
         "canonical_url": absolute(request, error_code.get_absolute_url()),
+        **holes,
     }
     return render_to_string("issues/code_detail.html", context, request=request)
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static icon."""
+    response = redirect(static("favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

@@ -1,8 +1,11 @@
-"""Whole pages for anonymous readers, rendered once with placeholders ("holes") for the
-per-request parts (the CSRF token, the view count) and filled per request.
+"""Whole issue pages rendered once with placeholders ("holes") for the per-request parts
+(the CSRF token, the view count) and filled per request: one per anonymous audience,
+and one per reader profile for signed-in readers whose page has no live parts.
 
 The cached HTML never holds a token. The placeholders derive from SECRET_KEY, so
-every worker sharing the cache agrees on them and no editor can plant one.
+every worker sharing the cache agrees on them and no editor can plant one. Keys carry
+the content generation too: parts of the page other apps add (guided-diagnosis links)
+change with edits the issue's own markers do not see.
 """
 
 from collections.abc import Callable
@@ -14,7 +17,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.formats import localize
 
 from issues.models import Issue
-from issues.pagecache import fragments, store
+from issues.pagecache import fragments, generation, store
 from issues.pagecache.readers import anonymous_reader
 
 
@@ -37,15 +40,38 @@ def shares_whole_page(request, issue: Issue) -> bool:
     return anonymous_reader(request) and issue.is_public
 
 
-def anonymous_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> str:
-    """The whole issue page with holes, from the cache when it is current.
+def reader_profile(user) -> str | None:
+    """What a signed-in reader's page depends on besides the content; None when it also
+    shows live parts (staff see monitor states and checklists beside the fixes)."""
+    if not user.is_authenticated or user.is_staff:
+        return None
+    return f"{fragments.audience(user)}:{int(user.has_perm('issues.change_issue'))}"
+
+
+def whole_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> str | None:
+    """The whole issue page with holes for this reader, from the cache when it is current;
+    None when this reader's page cannot be shared (see ``reader_profile``).
 
     ``render`` renders it with the holes in place of the CSRF token and view count.
     """
+    if request.GET:  # e.g. ?feedback=thanks shows a message for this reader only
+        return None
+    if request.user.is_authenticated:
+        profile = reader_profile(request.user)
+        if profile is None:
+            return None
+    else:
+        profile = "anonymous"
+    try:
+        current = generation.current()
+    except Exception:  # the cache is away: store.get below misses as well
+        current = None
     key = ":".join(
         (
             fragments.fragment_key(issue, user=request.user),
             "page",
+            profile,
+            str(current),
             request.scheme,
             request.get_host(),  # the canonical link is absolute
             request.path,
@@ -58,10 +84,11 @@ def anonymous_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> 
     return page
 
 
-def fill_holes(request, page: str, *, view_count: int) -> str:
+def fill_holes(request, page: str, *, view_count: int | None = None) -> str:
     """The page for this request: its own CSRF token and the current view count."""
     placeholders = holes()
     # get_token also makes the CSRF middleware send the cookie this token belongs to.
-    return page.replace(placeholders.csrf_token, get_token(request)).replace(
-        placeholders.view_count, str(localize(view_count))
-    )
+    page = page.replace(placeholders.csrf_token, get_token(request))
+    if view_count is None:  # a page that shows none
+        return page
+    return page.replace(placeholders.view_count, str(localize(view_count)))

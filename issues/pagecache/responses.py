@@ -8,11 +8,11 @@ validators.py, holes.py (whole anonymous page), fragments.py.
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from issues import selectors
-from issues.models import ErrorCode, Issue
 from issues.pagecache import fragments, holes, markers, shared, validators, view_counts
 
 # render(request, issue, content=…, [csrf_token=…, view_count=…]) -> HTML
@@ -32,24 +32,25 @@ def issue_response(request: HttpRequest, slug: str, *, render: IssueRenderer) ->
     issue.view_count += view_counts.record(issue.pk)
     if issue.is_public and (response := validators.not_modified(request, last_modified=changed_at)):
         return response
-    if holes.shares_whole_page(request, issue):
-        # The same page for every anonymous reader, cached whole with per-reader holes.
-        page = holes.anonymous_page(
+    # The same page for every reader of one profile, cached whole with per-reader holes.
+    page = holes.whole_page(
+        request,
+        issue,
+        render=lambda placeholders: render(
             request,
             issue,
-            render=lambda placeholders: render(
-                request,
-                issue,
-                content=fragments.issue_content(issue, user=request.user),
-                csrf_token=placeholders.csrf_token,
-                view_count=placeholders.view_count,
-            ),
-        )
-        found.remember(issue, html=page, last_modified=changed_at, stored_views=stored_views)
-        response = HttpResponse(holes.fill_holes(request, page, view_count=issue.view_count))
-    else:
+            content=fragments.issue_content(issue, user=request.user),
+            csrf_token=placeholders.csrf_token,
+            view_count=placeholders.view_count,
+        ),
+    )
+    if page is None:  # this reader's page has live or per-request parts
         content = fragments.issue_content(issue, user=request.user)
         response = HttpResponse(render(request, issue, content=content))
+    else:
+        if holes.shares_whole_page(request, issue):
+            found.remember(issue, html=page, last_modified=changed_at, stored_views=stored_views)
+        response = HttpResponse(holes.fill_holes(request, page, view_count=issue.view_count))
     if not issue.is_public:
         # Previews and internal entries stay out of search engines and shared caches.
         response.headers["X-Robots-Tag"] = "noindex"
@@ -58,14 +59,32 @@ def issue_response(request: HttpRequest, slug: str, *, render: IssueRenderer) ->
     return validators.add_validators(response, request, last_modified=changed_at)
 
 
+def _whole_or_plain(
+    request: HttpRequest, found: shared.Lookup, render: Callable[..., str], **store
+) -> HttpResponse:
+    """The page rendered once with holes and kept for every anonymous reader, or for this
+    reader alone; ``store``: its validators (last_modified= or etag=)."""
+    if not found.stores:
+        return HttpResponse(render())
+    html = render(csrf_token=holes.holes().csrf_token)
+    found.remember_page(html, **store)
+    return HttpResponse(holes.fill_holes(request, html))
+
+
 def code_response(
     request: HttpRequest,
     product: str,
     code: str,
     *,
-    render: Callable[[HttpRequest, ErrorCode, list[Issue]], str],
+    render: Callable[..., str],
 ) -> HttpResponse:
-    """The code page at /codes/<product>/<code>/; codes typed another way redirect to it."""
+    """The code page at /codes/<product>/<code>/; codes typed another way redirect to it.
+
+    ``render(request, error_code, explaining, **holes)``.
+    """
+    found = shared.lookup_page(request)
+    if found.response is not None:
+        return found.response
     error_code = selectors.error_code_for_page(
         product_slug=product,
         code=code,
@@ -81,32 +100,54 @@ def code_response(
     )
     if response := validators.not_modified(request, last_modified=changed_at):
         return response
-    response = HttpResponse(render(request, error_code, explaining))
+    response = _whole_or_plain(
+        request,
+        found,
+        lambda **holes: render(request, error_code, explaining, **holes),
+        last_modified=changed_at,
+    )
     return validators.add_validators(response, request, last_modified=changed_at)
 
 
-def code_index_response(
-    request: HttpRequest, *, render: Callable[[HttpRequest, list, str], str]
-) -> HttpResponse:
-    """The error-code index at /codes/, narrowed by ``?q=`` when given."""
+def code_index_response(request: HttpRequest, *, render: Callable[..., str]) -> HttpResponse:
+    """The error-code index at /codes/, narrowed by ``?q=`` when given.
+
+    ``render(request, groups, query, **holes)``.
+    """
+    found = shared.lookup_page(request)
+    if found.response is not None:
+        return found.response
     query = request.GET.get("q", "")[:100]
     groups = selectors.error_code_index(query=query)
     changed_at = max((code.updated_at for _, codes in groups for code in codes), default=None)
     if changed_at and (response := validators.not_modified(request, last_modified=changed_at)):
         return response
-    response = HttpResponse(render(request, groups, query))
+    response = _whole_or_plain(
+        request,
+        found,
+        lambda **holes: render(request, groups, query, **holes),
+        last_modified=changed_at,
+    )
     if changed_at:
         validators.add_validators(response, request, last_modified=changed_at)
     return response
 
 
-def home_response(
-    request: HttpRequest, *, render: Callable[[HttpRequest, selectors.HomePage], str]
-) -> HttpResponse:
-    """The home page; its ETag covers the data shown (the most-viewed list moves with views)."""
+def home_response(request: HttpRequest, *, render: Callable[..., str]) -> HttpResponse:
+    """The home page; its ETag covers the data shown (the most-viewed list moves with views).
+
+    ``render(request, page, **holes)``. Kept for anonymous readers until an edit, or
+    until views could have reordered the most-viewed list (they reach the database
+    every ``KB_VIEW_FLUSH_SECONDS``).
+    """
+    found = shared.lookup_page(request, max_age=settings.KB_VIEW_FLUSH_SECONDS)
+    if found.response is not None:
+        return found.response
     page = selectors.home_page(user=request.user)
     etag = validators.data_etag(*markers.home_page_fingerprint(page))
     if response := validators.not_modified_etag(request, etag=etag):
         return response
-    response = HttpResponse(render(request, page))
+    response = _whole_or_plain(
+        request, found, lambda **holes: render(request, page, **holes), etag=etag
+    )
     return validators.add_etag(response, request, etag=etag)

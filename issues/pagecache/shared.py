@@ -10,6 +10,7 @@ only for Redis. See docs/caching.md.
 
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -48,23 +49,28 @@ def eligible(request: HttpRequest) -> bool:
     return anonymous_reader(request, methods=("GET",))
 
 
-def page_key(request: HttpRequest, slug: str) -> str:
+def page_key(request: HttpRequest, slug: str | None = None) -> str:
+    """An issue page's key (under its slug, which the view counts know) or another page's."""
     variant = (
         release_digest(),
         translation.get_language(),
         timezone.get_current_timezone_name(),
         request.scheme,
         request.get_host(),  # the canonical link is absolute
+        None if slug else request.path,
     )
-    return f"{KEY_PREFIX}:{slug}:{hashlib.sha256(repr(variant).encode()).hexdigest()[:32]}"
+    digest = hashlib.sha256(repr(variant).encode()).hexdigest()[:32]
+    return f"{KEY_PREFIX}:{slug}:{digest}" if slug else f"{KEY_PREFIX}:path:{digest}"
 
 
 @dataclass(frozen=True)
 class SharedPage:
     generation: str
-    issue_pk: int
+    issue_pk: int | None  # None for pages that count no views
     html: str  # with holes.holes() in place of the per-request parts
-    last_modified: float  # Unix time, for Last-Modified and If-Modified-Since
+    last_modified: float | None  # Unix time, for Last-Modified and If-Modified-Since
+    etag: str | None = None  # for pages no timestamp covers (the home page)
+    rendered_at: float = 0.0  # Unix time, for pages served only while young (max_age)
 
 
 @dataclass
@@ -74,6 +80,30 @@ class Lookup:
     response: HttpResponse | None = None
     key: str | None = None
     generation: str | None = None
+
+    @property
+    def stores(self) -> bool:
+        """Whether the page about to be rendered is kept for the next readers."""
+        return self.key is not None and self.generation is not None
+
+    def remember_page(
+        self, html: str, *, last_modified: datetime | None = None, etag: str | None = None
+    ) -> None:
+        """Keep a page (not an issue page) just rendered from the database."""
+        if not self.stores:
+            return
+        page = SharedPage(
+            generation=self.generation,
+            issue_pk=None,
+            html=html,
+            last_modified=last_modified.timestamp() if last_modified else None,
+            etag=etag,
+            rendered_at=time.time(),
+        )
+        try:
+            cache.set(self.key, page, timeout=settings.KB_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("shared page cache unavailable; not storing", exc_info=True)
 
     def remember(
         self, issue: Issue, *, html: str, last_modified: datetime, stored_views: int
@@ -95,6 +125,29 @@ class Lookup:
             cache.set(self.key, page, timeout=settings.KB_PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("shared page cache unavailable; not storing", exc_info=True)
+
+
+def lookup_page(request: HttpRequest, *, max_age: float | None = None) -> Lookup:
+    """Like ``lookup`` for a page that counts no views (home, code index, code pages),
+    keyed by its path; ``max_age``: seconds a page stays servable after rendering,
+    for what changes without an edit (the home page's most-viewed list)."""
+    if not (enabled() and eligible(request)):
+        return Lookup()
+    key = page_key(request)
+    try:
+        found = cache.get_many([generation.KEY, key])
+        current = found.get(generation.KEY) or generation.current()
+    except Exception:
+        logger.warning("shared page cache unavailable; rendering from the database", exc_info=True)
+        return Lookup()
+    page = found.get(key)
+    if (
+        page is None
+        or page.generation != current
+        or (max_age is not None and time.time() - page.rendered_at >= max_age)
+    ):
+        return Lookup(key=key, generation=current)
+    return Lookup(response=_respond(request, page))
 
 
 def lookup(request: HttpRequest, slug: str) -> Lookup:
@@ -161,7 +214,14 @@ def _take_back(issue_pk: int | None, pending: int | None) -> None:
         logger.warning("could not take back a view counted for issue %s", issue_pk, exc_info=True)
 
 
-def _respond(request: HttpRequest, page: SharedPage, *, views: int) -> HttpResponse:
+def _respond(request: HttpRequest, page: SharedPage, *, views: int | None = None) -> HttpResponse:
+    if page.etag:
+        if response := get_conditional_response(request, etag=page.etag):
+            return response
+        response = HttpResponse(holes.fill_holes(request, page.html, view_count=views))
+        return validators.add_etag(response, request, etag=page.etag)
+    if page.last_modified is None:
+        return HttpResponse(holes.fill_holes(request, page.html, view_count=views))
     if response := get_conditional_response(request, last_modified=int(page.last_modified)):
         return response
     response = HttpResponse(holes.fill_holes(request, page.html, view_count=views))

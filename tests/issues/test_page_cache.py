@@ -3,9 +3,10 @@
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.cache import cache
 
+from issues import views
 from issues.models import Issue, Symptom
 from issues.pagecache import fragments, holes, markers, store
 from tests.issues.factories import make_code, make_issue, make_issue_page_example
@@ -240,3 +241,61 @@ def test_feedback_thanks_is_not_served_from_the_shared_page(client, issue):
     thanks = page(client, issue, QUERY_STRING="feedback=thanks")
     assert "Thank you" in thanks or "谢谢" in thanks
     assert "谢谢" not in page(client, issue) and "Thank you" not in page(client, issue)
+
+
+# --- The whole page for signed-in readers -------------------------------------------
+
+
+def test_a_warm_helpdesk_page_is_not_rendered_again(client, issue, helpdesk):
+    client.force_login(helpdesk)
+    page(client, issue)
+    with mock.patch.object(views, "render_to_string", wraps=views.render_to_string) as render:
+        html = page(client, issue)
+    assert render.call_count == 0  # neither the page template nor its fragments
+    assert "内部备注" in html  # Helpdesk reads internal notes
+    assert holes.holes().csrf_token not in html and holes.holes().view_count not in html
+
+
+def test_a_helpdesk_page_shows_an_edit_on_the_next_request(client, issue, helpdesk):
+    client.force_login(helpdesk)
+    page(client, issue)
+    issue.internal_notes = "新的内部备注"
+    issue.save()
+    assert "新的内部备注" in page(client, issue)
+
+
+def test_each_signed_in_reader_gets_their_own_csrf_token(client, issue, helpdesk):
+    other = type(helpdesk).objects.create_user("helpdesk-2")
+    other.groups.set(helpdesk.groups.all())
+    tokens = set()
+    for user in (helpdesk, other):
+        client.force_login(user)
+        html = page(client, issue)
+        tokens.add(html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
+    assert len(tokens) == 2
+
+
+def test_the_helpdesk_page_never_reaches_anonymous_readers(client, issue, helpdesk):
+    client.force_login(helpdesk)
+    assert "内部备注" in page(client, issue)
+    client.logout()
+    assert "内部备注" not in page(client, issue)
+
+
+def test_staff_pages_are_rendered_per_request(client, issue, editor):
+    # Staff pages show live monitor states and checklists beside the fixes.
+    client.force_login(editor)
+    page(client, issue)
+    with mock.patch.object(holes, "store", wraps=holes.store) as stored:
+        page(client, issue)
+    assert stored.get.call_count == 0
+
+
+def test_a_reader_given_more_rights_gets_their_own_page(client, issue, django_user_model):
+    reader = django_user_model.objects.create_user("reader")
+    client.force_login(reader)
+    assert "内部备注" not in page(client, issue)
+    reader.user_permissions.add(Permission.objects.get(codename="view_internal"))
+    reader = django_user_model.objects.get(pk=reader.pk)  # a fresh permission cache
+    client.force_login(reader)
+    assert "内部备注" in page(client, issue)

@@ -394,3 +394,130 @@ def test_with_redis_a_hit_is_one_round_trip_and_counts_exactly(client, issue, re
     shown += [shown_count(page(client, issue)) for _ in range(8)]
     assert shown == list(range(101, 113))  # across flushes (every fifth view)
     assert stored_count(issue) == 110
+
+
+# --- Home, code index and code pages --------------------------------------------
+
+
+def read(client, url, **headers) -> str:
+    response = client.get(url, **headers)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def queries_for_url(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        read(client, url)
+    return len(captured)
+
+
+def code_url(issue) -> str:
+    return issue.error_codes.get().get_absolute_url()
+
+
+@pytest.mark.parametrize("url", ["/", "/codes/", "code"])
+def test_other_public_pages_repeat_without_the_database(client, issue, url):
+    url = code_url(issue) if url == "code" else url
+    assert queries_for_url(client, url) > 0
+    assert queries_for_url(client, url) == 0
+
+
+@pytest.mark.parametrize("url", ["/", "/codes/", "code"])
+def test_other_public_pages_get_their_own_csrf_token_from_the_cache(client, issue, url):
+    url = code_url(issue) if url == "code" else url
+    tokens = set()
+    for _ in range(2):
+        client.cookies.clear()
+        html = read(client, url)
+        assert holes.holes().csrf_token not in html
+        tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1))
+    assert len(tokens) == 2
+
+
+def test_home_shows_an_edit_on_the_next_request(client, issue):
+    assert "登录失败" in read(client, "/")
+    issue.title = "登录总是失败"
+    issue.save()
+    assert "登录总是失败" in read(client, "/")
+
+
+def test_home_shows_a_newly_published_entry_and_never_a_draft_or_internal_one(client, issue):
+    read(client, "/")
+    draft = make_issue(product=issue.product, slug="draft", title="草稿条目", status="draft")
+    make_issue(product=issue.product, slug="internal", title="内部条目", visibility="internal")
+    html = read(client, "/")
+    assert "草稿条目" not in html and "内部条目" not in html
+    draft.status = Issue.Status.PUBLISHED
+    draft.save()
+    assert "草稿条目" in read(client, "/")
+
+
+def test_a_signed_in_readers_page_is_never_served_to_anonymous_readers(client, helpdesk, issue):
+    make_issue(product=issue.product, slug="internal", title="内部条目", visibility="internal")
+    client.force_login(helpdesk)
+    assert "内部条目" in read(client, "/")
+    client.logout()
+    assert "内部条目" not in read(client, "/")
+    assert "内部条目" not in read(client, "/")  # the page stored for anonymous readers
+
+
+def test_home_most_viewed_list_is_rendered_again_once_views_may_have_moved(client, issue, settings):
+    read(client, "/")
+    assert queries_for_url(client, "/") == 0
+    later = shared.time.time() + settings.KB_VIEW_FLUSH_SECONDS
+    with mock.patch.object(shared.time, "time", return_value=later):
+        assert queries_for_url(client, "/") > 0
+
+
+def test_home_answers_304_from_the_cache(client, issue):
+    etag = client.get("/")["ETag"]
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert len(captured) == 0
+
+
+def test_code_page_shows_an_edit_on_the_next_request(client, issue):
+    url = code_url(issue)
+    assert "sdktoken校验失败" in read(client, url)
+    code = issue.error_codes.get()
+    code.description = "令牌校验失败"
+    code.save()
+    assert "令牌校验失败" in read(client, url)
+
+
+def test_code_page_never_lists_an_internal_explaining_issue_to_anonymous_readers(
+    client, helpdesk, issue
+):
+    code = issue.error_codes.get()
+    hidden = make_issue(
+        product=issue.product, slug="hidden", title="内部解释", visibility="internal"
+    )
+    code.issues.add(hidden)
+    client.force_login(helpdesk)
+    assert "内部解释" in read(client, code.get_absolute_url())
+    client.logout()
+    for _ in range(2):
+        assert "内部解释" not in read(client, code.get_absolute_url())
+
+
+def test_code_page_sends_the_same_validators_from_the_cache(client, issue):
+    url = code_url(issue)
+    first, cached = client.get(url), client.get(url)
+    for header in ("Last-Modified", "Cache-Control", "Vary", "Content-Type"):
+        assert cached.headers[header] == first.headers[header]
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=first.headers["Last-Modified"])
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_code_index_shows_a_new_code_on_the_next_request(client, issue):
+    read(client, "/codes/")
+    make_code(issue.product, "-1002", description="网络不可用")
+    assert "-1002" in read(client, "/codes/")
+
+
+def test_code_index_search_is_not_served_from_the_cache(client, issue):
+    read(client, "/codes/")
+    html = read(client, "/codes/?q=-1019")
+    assert "-1019" in html
+    assert queries_for_url(client, "/codes/?q=-1019") > 0
