@@ -15,6 +15,7 @@ from django.conf import settings
 
 from issues.models import ErrorCode, Issue
 from issues.search.analyzer import analyze
+from issues.search.models import SearchEntry
 
 # Markdown punctuation that must not reach a snippet: images, link targets, emphasis.
 _MARKDOWN_NOISE = [
@@ -40,8 +41,17 @@ def network_tag_keys() -> set[str]:
 
 @dataclass
 class Document:
-    """The original text of one page, ready to analyze into an entry."""
+    """The original text of one page, ready to analyze into an entry.
 
+    ``kind`` and ``link`` say which SearchEntry it becomes (``{"issue": issue}``);
+    ``tags`` are the facet values it is listed under. A new kind of page (a guided
+    flow) is one more builder in BUILDERS, its link column and Kind on SearchEntry.
+    """
+
+    kind: str
+    link: dict
+    product_id: int
+    tags: list
     title: str
     url: str
     codes: list[str]
@@ -56,6 +66,7 @@ class Document:
     # Indexed with the title, not shown: an error code's title is only its code and
     # constant, its description is what people type.
     title_extra: str = ""
+    constant_key: str = ""  # looked up exactly when the query names the constant
 
     def entry_fields(self) -> dict:
         symptoms = "\n".join(self.symptoms)
@@ -83,6 +94,10 @@ def issue_document(issue: Issue) -> Document:
     tags = list(issue.tags.all())
     keys = network_tag_keys()
     return Document(
+        kind=SearchEntry.Kind.ISSUE,
+        link={"issue": issue},
+        product_id=issue.product_id,
+        tags=tags,
         title=issue.title,
         url=issue.get_absolute_url(),
         codes=[code.code for code in codes],
@@ -117,7 +132,12 @@ def error_code_tags(code: ErrorCode) -> list:
 
 def error_code_document(code: ErrorCode) -> Document:
     label = f"{code.code} {code.constant}".strip()
+    tags = error_code_tags(code)
     return Document(
+        kind=SearchEntry.Kind.ERROR_CODE,
+        link={"error_code": code},
+        product_id=code.product_id,
+        tags=tags,
         title=label,
         url=code.get_absolute_url(),
         codes=[code.code],
@@ -125,9 +145,16 @@ def error_code_document(code: ErrorCode) -> Document:
         summary=plain_text(code.description),
         symptoms=[code.callbacks] if code.callbacks else [],
         body=[plain_text(code.fix)],
-        meta=[code.product.name, "错误码", *(t.name for t in error_code_tags(code))],
+        meta=[code.product.name, "错误码", *(t.name for t in tags)],
         is_public=code.status == ErrorCode.Status.PUBLISHED or bool(_public_explanations(code)),
         network_related=code.is_network_related,
         popularity=0,
-        title_extra="",
+        constant_key=code.constant.lower(),
     )
+
+
+BUILDERS = {Issue: issue_document, ErrorCode: error_code_document}
+
+
+def document_for(obj) -> Document:
+    return BUILDERS[type(obj)](obj)

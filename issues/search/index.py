@@ -17,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
 from issues.search import terms
 from issues.search.backends import get_backend
-from issues.search.documents import error_code_document, error_code_tags, issue_document
+from issues.search.documents import Document, document_for
 from issues.search.models import SearchEntry
 
 Progress = Callable[[str, int, int], None]
@@ -42,31 +42,26 @@ def _indexable_codes():
     return codes.prefetch_related(*_CODE_PREFETCH)
 
 
-def _build_entry(obj) -> tuple[SearchEntry, list]:
-    if isinstance(obj, Issue):
-        document, tags = issue_document(obj), list(obj.tags.all())
-        entry = SearchEntry(kind=SearchEntry.Kind.ISSUE, issue=obj, product_id=obj.product_id)
-    else:
-        document, tags = error_code_document(obj), error_code_tags(obj)
-        entry = SearchEntry(
-            kind=SearchEntry.Kind.ERROR_CODE,
-            error_code=obj,
-            product_id=obj.product_id,
-            constant_key=obj.constant.lower(),
-        )
+def _build_entry(obj) -> tuple[SearchEntry, Document]:
+    document = document_for(obj)
+    entry = SearchEntry(
+        kind=document.kind,
+        product_id=document.product_id,
+        constant_key=document.constant_key,
+        **document.link,
+    )
     for name, value in document.entry_fields().items():
         setattr(entry, name, value)
-    return entry, tags
+    return entry, document
 
 
 def _save_entry(obj) -> None:
-    entry, tags = _build_entry(obj)
-    lookup = {"issue": obj} if isinstance(obj, Issue) else {"error_code": obj}
-    previous = SearchEntry.objects.filter(**lookup).first()
+    entry, document = _build_entry(obj)
+    previous = SearchEntry.objects.filter(**document.link).first()
     entry.pk = previous.pk if previous else None
     terms.replace_counts(previous.distinct_tokens() if previous else set(), entry.distinct_tokens())
     entry.save(force_insert=entry.pk is None)
-    entry.tags.set(tags)
+    entry.tags.set(document.tags)
     get_backend().replace([entry])
 
 
@@ -127,8 +122,8 @@ def rebuild(*, progress: Progress | None = None, batch_size: int = 500) -> dict[
                 entries = SearchEntry.objects.bulk_create([entry for entry, _ in built])
                 SearchEntry.tags.through.objects.bulk_create(
                     SearchEntry.tags.through(searchentry_id=entry.pk, tag_id=tag.pk)
-                    for entry, tags in zip(entries, (tags for _, tags in built), strict=True)
-                    for tag in tags
+                    for entry, (_, document) in zip(entries, built, strict=True)
+                    for tag in document.tags
                 )
                 backend.replace(entries)
                 for entry in entries:
