@@ -47,9 +47,11 @@
     var status = document.createElement("span");
     status.className = "kb-attachment-status";
     status.setAttribute("aria-live", "polite");
-    textarea.insertAdjacentElement("afterend", status);
-    textarea.insertAdjacentElement("afterend", input);
-    textarea.insertAdjacentElement("afterend", button);
+    // One line under the text box: the button, then what happened.
+    var tools = document.createElement("div");
+    tools.className = "kb-attachment-tools";
+    tools.append(button, input, status);
+    textarea.insertAdjacentElement("afterend", tools);
 
     button.addEventListener("click", function () { input.click(); });
     input.addEventListener("change", function () {
