@@ -372,16 +372,17 @@ class ErrorCodeAdmin(MarkdownFieldsMixin, VersionedAdmin):
     autocomplete_fields = ["issues"]
     readonly_fields = ["normalized_code", "created_at", "updated_at"]
     markdown_fields = ("fix",)
+    inlines = [FeedbackInline]
     Media = MarkdownPreviewMedia
 
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["issue", "helpful", "short_comment", "created_at"]
+    list_display = ["issue", "error_code", "helpful", "short_comment", "created_at"]
     list_filter = ["helpful", "issue__product", "created_at"]
-    list_select_related = ["issue"]
-    search_fields = ["comment", "issue__title"]
-    readonly_fields = ["issue", "helpful", "comment", "created_at"]
+    list_select_related = ["issue", "error_code__product"]
+    search_fields = ["comment", "issue__title", "error_code__code"]
+    readonly_fields = ["issue", "error_code", "helpful", "comment", "created_at"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

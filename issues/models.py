@@ -182,7 +182,9 @@ class OrderedPart(VersionedModel):
 
 
 class Symptom(OrderedPart):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="symptoms")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="symptoms", verbose_name=_("issue")
+    )
     text = models.TextField(_("what the user sees"))
     history = HistoricalRecords()
 
@@ -195,7 +197,9 @@ class Symptom(OrderedPart):
 
 
 class Cause(OrderedPart):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="causes")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="causes", verbose_name=_("issue")
+    )
     text = models.TextField(_("cause"), help_text=_("Markdown."))
     history = HistoricalRecords()
 
@@ -208,7 +212,9 @@ class Cause(OrderedPart):
 
 
 class Fix(OrderedPart):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="fixes")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="fixes", verbose_name=_("issue")
+    )
     cause = models.ForeignKey(
         Cause,
         null=True,
@@ -364,9 +370,25 @@ class ErrorCode(VersionedModel):
 
 
 class Feedback(models.Model):
-    """A reader's answer to "did this solve your problem?"."""
+    """A reader's answer to "did this solve your problem?", on an issue or an error code page."""
 
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="feedback")
+    issue = models.ForeignKey(
+        Issue,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("issue"),
+    )
+    # Some fixes live only on a code's page (the SDK codes' own fixes).
+    error_code = models.ForeignKey(
+        "ErrorCode",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="feedback",
+        verbose_name=_("error code"),
+    )
     helpful = models.BooleanField(_("helpful"))
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -375,9 +397,21 @@ class Feedback(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issue__isnull=False, error_code__isnull=True)
+                | Q(issue__isnull=True, error_code__isnull=False),
+                name="feedback_on_issue_or_code",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.issue}: {'yes' if self.helpful else 'no'}"
+        return f"{self.about}: {_('helpful') if self.helpful else _('not helpful')}"
+
+    @property
+    def about(self):
+        """The issue or error code the answer is about."""
+        return self.issue if self.issue_id else self.error_code
 
 
 class EntryRevision(models.Model):

@@ -86,12 +86,37 @@ def issue_feedback(request, slug):
         return render(
             request,
             "issues/feedback_result.html",
-            {"issue": issue, "form": form},
+            {"back": issue, "back_title": issue.title, "form": form},
             status=HTTPStatus.BAD_REQUEST,
         )
+    return _feedback(request, form, about={"issue": issue}, back_title=issue.title)
+
+
+@require_POST
+def code_feedback(request, product, code):
+    # Only a code this reader may open takes answers, as for its page.
+    readable = ErrorCode.objects.readable(internal=can_read_internal(request.user))
+    error_code = get_object_or_404(
+        readable.select_related("product"), product__slug=product, code=code
+    )
+    form = FeedbackForm(request.POST)
+    title = _("Error code %(code)s") % {"code": error_code.code}
+    if not form.is_valid():
+        return render(
+            request,
+            "issues/feedback_result.html",
+            {"back": error_code, "back_title": title, "form": form},
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    return _feedback(request, form, about={"error_code": error_code}, back_title=title)
+
+
+def _feedback(request, form: FeedbackForm, *, about: dict, back_title: str):
+    """Record a valid answer about ``about`` (issue= or error_code=) and thank the reader."""
+    (page,) = about.values()
     try:
         services.feedback_submit(
-            issue=issue,
+            **about,
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],
             client=client_address(request),
@@ -100,10 +125,10 @@ def issue_feedback(request, slug):
         return render(
             request,
             "issues/feedback_result.html",
-            {"issue": issue, "rate_limited": True},
+            {"back": page, "back_title": back_title, "rate_limited": True},
             status=HTTPStatus.TOO_MANY_REQUESTS,
         )
-    return redirect(f"{issue.get_absolute_url()}?feedback=thanks#feedback")
+    return redirect(f"{page.get_absolute_url()}?feedback=thanks#feedback")
 
 
 @require_GET
@@ -134,6 +159,12 @@ def render_code(request, error_code: ErrorCode, explaining: list[Issue], **holes
         "explaining": [(issue, selectors.issue_outline(issue)) for issue in explaining],
         "relation_explanation": RELATION_EXPLANATIONS[error_code.network_relation],
         "canonical_url": absolute(request, error_code.get_absolute_url()),
+        "feedback_form": FeedbackForm(),
+        "feedback_sent": request.GET.get("feedback") == "thanks",
+        "feedback_action": reverse(
+            "issues:code_feedback",
+            kwargs={"product": error_code.product.slug, "code": error_code.code},
+        ),
         **holes,
     }
     return render_to_string("issues/code_detail.html", context, request=request)
