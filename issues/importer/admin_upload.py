@@ -28,6 +28,7 @@ from issues.versioning import StaleEditError
 
 SESSION_KEY = "kb_import_uploads"
 MAX_UPLOADS = 20
+TOTAL_FACTOR = 5  # all files of one upload together: five times the per-file limit
 UPLOAD_TEMPLATE = "admin/issues/import_upload.html"
 PREVIEW_TEMPLATE = "admin/issues/import_preview.html"
 
@@ -84,6 +85,13 @@ class ImportUploadForm(forms.Form):
                     _("%(name)s is larger than %(limit)d KB.")
                     % {"name": upload.name, "limit": limit // 1024}
                 )
+        # The upload waits in the session until it is committed: keep that bounded too.
+        total_limit = limit * TOTAL_FACTOR
+        if sum(upload.size for upload in uploads) > total_limit:
+            raise forms.ValidationError(
+                _("Together the files are larger than %(limit)d KB; import them in parts.")
+                % {"limit": total_limit // 1024}
+            )
         return uploads
 
 

@@ -155,3 +155,11 @@ def test_a_plain_commit_of_the_first_preview_leaves_the_entry_alone(editor_clien
     editor_client.post(COMMIT_URL, {"token": response.context["token"]})
     assert Issue.objects.get(pk=taken.pk).title == "原来的条目"
     assert Issue.objects.filter(title="别的").exists()
+
+
+def test_many_files_together_are_bounded(editor_client, settings):
+    settings.KB_IMPORT_MAX_BYTES = 1024
+    files = [(f"e{n}.md", entry(title=f"条目{n}") + b"x" * 900) for n in range(6)]
+    response = post(editor_client, *files)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "5 KB" in response.content.decode()

@@ -10,11 +10,12 @@ from issues.importer.limits import import_max_bytes
 
 class Command(BaseCommand):
     help = (
-        "Import documents shaped like the source FAQs and guides, Markdown files with YAML "
-        "front matter, or a JSON export. New entries are drafts unless --publish. Re-running "
-        "updates entries (matched by source section or slug) instead of duplicating them. "
-        "A file that cannot be imported as given is refused whole, with the reason, and the "
-        "others are imported; the command then exits with an error."
+        "Import documents shaped like the source FAQs and guides (.txt, Word .docx, HTML), "
+        "Markdown files with YAML front matter, JSON exports, or .zip archives of them. "
+        "New entries are drafts unless --publish. Re-running updates entries (matched by "
+        "source section or slug) instead of duplicating them. A file that cannot be imported "
+        "as given is refused whole, with the reason, and the others are imported; the "
+        "command then exits with an error."
     )
 
     def add_arguments(self, parser):
