@@ -21,14 +21,22 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from probes.checks import ProbeContext
 from probes.explain import result_text
 from probes.guard import Blocked, Deadline, DialFailed, guarded_dial
 from probes.hosts import InvalidTarget
-from probes.models import AlertChannel, AlertDelivery, Kind, Monitor, ProbeResult
-from probes.outcomes import is_failure
+from probes.models import (
+    AlertChannel,
+    AlertDelivery,
+    Kind,
+    Monitor,
+    MonitorState,
+    ProbeResult,
+)
+from probes.outcomes import Outcome, is_failure
 from probes.targets import parse_target_text
 
 logger = logging.getLogger("probes.alerts")
@@ -151,35 +159,62 @@ def alert_state_change(*, transition) -> list[AlertDelivery]:
 # --- sending -------------------------------------------------------------------------
 
 
+def _state(code: str) -> str:
+    try:
+        return str(MonitorState(code).label)
+    except ValueError:
+        return code
+
+
+def _outcome(code: str) -> str:
+    try:
+        return str(Outcome(code).label)
+    except ValueError:
+        return code
+
+
 def _subject(payload: dict) -> str:
     if payload["event"] == "test":
-        return f"[kbsite] test alert ({payload['channel']})"
-    monitor = payload["monitor"]
-    return f"[kbsite] {monitor['name']}: {payload['previous_state']} → {payload['state']}"
+        return _("[kbsite] test alert (%(channel)s)") % {"channel": payload["channel"]}
+    return _("[kbsite] %(monitor)s: %(previous)s → %(state)s") % {
+        "monitor": payload["monitor"]["name"],
+        "previous": _state(payload["previous_state"]),
+        "state": _state(payload["state"]),
+    }
 
 
 def _email_body(payload: dict) -> str:
     if payload["event"] == "test":
-        return payload["message"]
+        return _("A test alert from kbsite: this channel is configured correctly.")
+    monitor = payload["monitor"]
     lines = [
-        f"{payload['monitor']['name']} ({payload['monitor']['watches']}) is now {payload['state']}",
-        f"since {payload['since']}; it was {payload['previous_state']}"
-        + (
-            f" for {payload['previous_duration_seconds']} s."
-            if payload["previous_duration_seconds"] is not None
-            else "."
-        ),
-        "",
+        _("%(monitor)s (%(watches)s) is %(state)s since %(since)s.")
+        % {
+            "monitor": monitor["name"],
+            "watches": monitor["watches"],
+            "state": _state(payload["state"]),
+            "since": payload["since"],
+        }
     ]
-    for failure in payload["failures"]:
-        lines.append(f"- {failure['target']}: {failure['outcome']}")
-        lines.append(f"  {failure['explanation']}")
+    if payload["previous_duration_seconds"] is not None:
+        lines.append(
+            _("Before that it was %(previous)s for %(seconds)s s.")
+            % {
+                "previous": _state(payload["previous_state"]),
+                "seconds": payload["previous_duration_seconds"],
+            }
+        )
+    if payload["failures"]:
+        lines += ["", _("Failing checks:")]
+        for failure in payload["failures"]:
+            lines.append(f"- {failure['target']}: {_outcome(failure['outcome'])}")
+            lines.append(f"  {failure['explanation']}")
     if payload["issues"]:
-        lines += ["", "Fixes that depend on it:"]
+        lines += ["", _("Fixes that depend on it:")]
         lines += [f"- {issue['title']}: {issue['url']}" for issue in payload["issues"]]
-    lines += ["", f"Monitor: {payload['monitor']['url']}"]
+    lines += ["", _("Monitor: %(url)s") % {"url": monitor["url"]}]
     if payload["run"]:
-        lines.append(f"Run: {payload['run']}")
+        lines.append(_("Run: %(url)s") % {"url": payload["run"]})
     return "\n".join(lines)
 
 
@@ -188,9 +223,12 @@ class SendFailed(Exception):
 
 
 def send_email(channel: AlertChannel, payload: dict) -> None:
+    # In the site's language (Chinese first): a worker has no reader whose language to use.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _subject(payload), _email_body(payload)
     send_mail(
-        _subject(payload),
-        _email_body(payload),
+        subject,
+        body,
         settings.DEFAULT_FROM_EMAIL,
         channel.recipient_list(),
         fail_silently=False,

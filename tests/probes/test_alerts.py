@@ -50,7 +50,8 @@ def _observe(monitor, outcome, times):
         monitor_record(monitor=monitor, run=run)
 
 
-def test_a_state_change_is_mailed_through_djangos_mail(monitor):
+def test_a_state_change_is_mailed_through_djangos_mail(monitor, settings):
+    settings.LANGUAGE_CODE = "en"  # mail is written in the site's language
     AlertChannel.objects.create(
         name="ops", kind="email", recipients="ops@example.test\nnoc@example.test"
     )
@@ -135,7 +136,8 @@ def test_a_channel_limited_to_other_monitors_stays_quiet(monitor):
     assert mail.outbox == [] and not AlertDelivery.objects.exists()
 
 
-def test_the_admin_sends_a_test_alert(admin_client, receiver):
+def test_the_admin_sends_a_test_alert(admin_client, receiver, settings):
+    settings.LANGUAGE_CODE = "en"
     hook = AlertChannel.objects.create(name="hook", kind="webhook", url=receiver.url)
     email = AlertChannel.objects.create(name="ops", kind="email", recipients="ops@example.test")
     broken = AlertChannel.objects.create(name="broken", kind="webhook", url="http://127.0.0.1:9/")
@@ -150,3 +152,13 @@ def test_the_admin_sends_a_test_alert(admin_client, receiver):
     assert len(mail.outbox) == 1 and "test alert" in mail.outbox[0].subject
     failed = AlertDelivery.objects.get(channel=broken)
     assert failed.status == AlertDelivery.Status.FAILED and failed.last_error in text
+
+
+def test_alert_mail_is_written_in_the_sites_language(monitor, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    AlertChannel.objects.create(name="ops", kind="email", recipients="ops@example.test")
+    _observe(monitor, Outcome.OK, 2)
+    _observe(monitor, Outcome.REFUSED, 2)
+    message = mail.outbox[0]
+    assert message.subject == "[kbsite] Meeting：正常 → 中断"
+    assert "失败的检查：" in message.body and "依赖它的解决方法：" in message.body
