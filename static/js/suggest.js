@@ -91,7 +91,7 @@
           var label = document.createElement("span");
           label.className = "search-box__kind search-box__kind--" + result.type;
           label.textContent = kind;
-          link.insertBefore(label, link.firstChild);
+          item.insertBefore(label, link); // beside the link: the link's text stays the title
         }
         if (result.snippet) {
           var snippet = document.createElement("span");

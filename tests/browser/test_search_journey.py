@@ -33,8 +33,7 @@ def pick_suggestion(journey, box, typed: str, *, kind: str):
     expect(option.locator("mark").first).to_be_visible()
     journey.shot("suggestions")
     link = option.locator("a")
-    label = option.locator(".search-box__kind").inner_text()
-    title = link.inner_text().replace(label, "", 1).strip()
+    title = link.inner_text().strip()
     link.click()
     return title
 
