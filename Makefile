@@ -80,6 +80,8 @@ serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_shipped_content
 	$(BIN)/python manage.py ensure_admin
+	@echo "Background work (probe runs, monitors, alerts, housekeeping) needs, with the same"
+	@echo "environment: 'make worker' (as many as needed) and ONE 'make beat'. docs/production.md"
 	exec $(BIN)/gunicorn --config gunicorn.conf.py
 
 # Beside `make serve`, with the same environment (CELERY_BROKER_URL=redis://…): the

@@ -196,6 +196,14 @@ class Stack:
         self.worker.stop()
         if self.web is not None:
             self.web.__exit__(None, None, None)
+        # Leave nothing behind in the shared Redis: only this stack's prefixed keys.
+        import redis
+
+        client = redis.Redis(host=REDIS[0], port=REDIS[1], db=0)
+        keys = list(client.scan_iter(match=f"{self.env['CELERY_KEY_PREFIX']}*", count=500))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 @contextlib.contextmanager
