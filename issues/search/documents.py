@@ -19,6 +19,9 @@ from issues.search.models import SearchEntry
 
 # Markdown punctuation that must not reach a snippet: images, link targets, emphasis.
 _MARKDOWN_NOISE = [
+    # An attachment's image tag (attachments app) counts as its alt text.
+    (re.compile(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>', re.IGNORECASE), r"\1"),
+    (re.compile(r"<img\b[^>]*>", re.IGNORECASE), ""),
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"^\s{0,3}(?:#{1,6}|[-*+]|\d+[.)])\s+", re.MULTILINE), ""),

@@ -103,3 +103,11 @@ def test_an_attachment_mentioned_only_in_internal_notes_stays_hidden(client, edi
     assert client.get(image.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
     unknown = reverse("attachments:serve", args=["0" * 32, "n.png"])
     assert client.get(unknown).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_search_indexes_an_images_alt_text_not_its_tag():
+    from issues.search.documents import plain_text
+
+    tag = '<img src="/attachments/ab12/step.png" alt="推送设置页" width="640" height="360">'
+    body = f"如下图：\n\n{tag}"
+    assert plain_text(body) == "如下图：\n\n推送设置页"
