@@ -66,6 +66,11 @@ def execute_run(self, run_id: int, language: str | None = None) -> str:
             raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
         probe_run_fail(run=ProbeRun.objects.get(pk=run_id), reason=f"the run failed: {exc!r}")
         return "failed"
+    if run.monitor_id and not run.observed:
+        # A monitor's run taken over after its worker was lost still counts for the monitor.
+        from probes.monitors import monitor_record
+
+        monitor_record(monitor=run.monitor, run=run)
     return run.status
 
 

@@ -93,3 +93,21 @@ def test_the_sweep_takes_over_a_run_whose_worker_vanished(run):
     assert sweep_runs() == {"requeued": 1}
     run.refresh_from_db()
     assert run.status == ProbeRun.Status.DONE and run.attempts == 2
+
+
+def test_a_monitor_run_taken_over_still_counts_for_its_monitor(open_tcp_port):
+    from probes.models import Monitor, Target
+    from probes.tasks import execute_run
+
+    target = Target.objects.create(kind="tcp", host="127.0.0.1", port=str(open_tcp_port))
+    monitor = Monitor.objects.create(name="m", target=target, interval_seconds=60)
+    run = probe_run_create(
+        user=None, source="monitor", target=target, rate_limited=False, monitor=monitor
+    )
+    leases.claim_run(run_id=run.pk, worker="gone")  # its worker died before recording
+    ProbeRun.objects.filter(pk=run.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    execute_run.apply(args=[run.pk])
+    run.refresh_from_db()
+    monitor.refresh_from_db()
+    assert run.observed == "up" and monitor.pending_state == "up"
+    assert monitor.last_checked_at is not None
