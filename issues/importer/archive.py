@@ -26,11 +26,15 @@ class ArchiveError(ValueError):
     """The archive as a whole cannot be read; the message says why."""
 
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
 @dataclass
 class Member:
     name: str
     data: bytes = b""
     error: str = ""  # set when this one member is refused
+    path: str = ""  # inside the archive, "/"-separated: pages find their images by it
 
 
 def max_archive_bytes() -> int:
@@ -45,7 +49,11 @@ def _unsafe_name(name: str) -> str | None:
 
 
 def read_zip(data: bytes, *, name: str, suffixes: tuple[str, ...]) -> list[Member]:
-    """The members whose names end in ``suffixes``, each read or refused with a reason."""
+    """Documents (names ending in ``suffixes``) and images, each read or refused with a reason.
+
+    Images are returned so that HTML pages exported with their images (Confluence's
+    ``attachments/`` folder) can show them; they are not documents themselves.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [info for info in archive.infolist() if not info.is_dir()]
@@ -57,7 +65,8 @@ def read_zip(data: bytes, *, name: str, suffixes: tuple[str, ...]) -> list[Membe
     members: list[Member] = []
     for info in infos:
         label = f"{name}/{info.filename}"
-        member = Member(name=PurePosixPath(info.filename.replace("\\", "/")).name)
+        path = info.filename.replace("\\", "/")
+        member = Member(name=PurePosixPath(path).name, path=path)
         mode = info.external_attr >> 16
         lowered = info.filename.lower()
         if reason := _unsafe_name(info.filename):
@@ -66,8 +75,8 @@ def read_zip(data: bytes, *, name: str, suffixes: tuple[str, ...]) -> list[Membe
             member.error = f"{label}: a symbolic link; refused"
         elif lowered.endswith(".zip"):
             member.error = f"{label}: an archive inside the archive; upload it on its own"
-        elif not lowered.endswith(suffixes):
-            continue  # not a document (e.g. __MACOSX or images beside the files)
+        elif not lowered.endswith(suffixes + IMAGE_SUFFIXES):
+            continue  # neither a document nor an image a page shows (e.g. __MACOSX files)
         elif info.file_size > per_file:
             member.error = (
                 f"{label}: {info.file_size // 1024} KB uncompressed, larger than the import "

@@ -11,8 +11,10 @@ are reported, never fetched.
 import base64
 import binascii
 import io
+import posixpath
 import re
 import zipfile
+from urllib.parse import unquote
 
 import mammoth
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -46,8 +48,9 @@ class DocxError(ValueError):
 
 
 class _Converter:
-    def __init__(self, parsed: ParsedFile):
+    def __init__(self, parsed: ParsedFile, images: dict[str, bytes] | None = None):
         self.parsed = parsed
+        self.images = {posixpath.normpath(path): data for path, data in (images or {}).items()}
         self.image_count = 0
 
     # Inline content ---------------------------------------------------------------
@@ -78,7 +81,8 @@ class _Converter:
         self.image_count += 1
         name = f"{self.parsed.name.rsplit('.', 1)[0]}-image-{self.image_count}"
         match = _DATA_URI.match(src)
-        if not match:
+        local = posixpath.normpath(unquote(src.split("?", 1)[0].split("#", 1)[0]))
+        if not match and local not in self.images:
             where = "a remote image" if src.startswith(("http:", "https:", "//")) else "an image"
             self.parsed.warnings.append(
                 f"{where} ({src[:80]}) is not in the upload and was left out; "
@@ -89,8 +93,11 @@ class _Converter:
             self.parsed.warnings.append(f"image {self.image_count} left out: no attachments app")
             return ""
         try:
-            data = base64.b64decode(match.group(2), validate=False)
-            extension = "." + match.group(1).split("/")[1].replace("jpeg", "jpg")
+            if match:
+                data = base64.b64decode(match.group(2), validate=False)
+                extension = "." + match.group(1).split("/")[1].replace("jpeg", "jpg")
+            else:  # an image uploaded beside the page (a Confluence export's attachments/)
+                data, extension = self.images[local], posixpath.splitext(local)[1]
             snippet, draft = hooks.attachments.image(data, name + extension, alt)
         except (binascii.Error, ValueError) as exc:
             self.parsed.warnings.append(f"image {self.image_count} left out: {exc}")
@@ -176,7 +183,7 @@ class _Converter:
         return ["\n".join(lines)]
 
 
-def html_to_text(html: str, parsed: ParsedFile) -> str:
+def html_to_text(html: str, parsed: ParsedFile, images: dict[str, bytes] | None = None) -> str:
     """The page's content as the Markdown-like text the plain parser reads."""
     soup = BeautifulSoup(html, "html.parser")
     for node in soup.select(_DROP):
@@ -184,7 +191,7 @@ def html_to_text(html: str, parsed: ParsedFile) -> str:
     root = next((found for selector in _CONTENT if (found := soup.select_one(selector))), None)
     root = root or soup.body or soup
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    blocks = _Converter(parsed).blocks(root)
+    blocks = _Converter(parsed, images).blocks(root)
     if title and not any(block.startswith("# ") for block in blocks):
         # Confluence titles read "Space : Page"; the page name is the document title.
         blocks.insert(0, f"# {title.rpartition(' : ')[2]}")
@@ -199,9 +206,9 @@ def _merge(parsed: ParsedFile, into: ParsedFile, *, format: str) -> ParsedFile:
     return into
 
 
-def parse_html(text: str, *, name: str) -> ParsedFile:
+def parse_html(text: str, *, name: str, images: dict[str, bytes] | None = None) -> ParsedFile:
     collected = ParsedFile(name=name)
-    body = html_to_text(text, collected)
+    body = html_to_text(text, collected, images)
     return _merge(collected, parse_plain(body, name=name), format="html")
 
 

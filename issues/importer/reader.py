@@ -5,10 +5,11 @@
 one bad file among many is reported with its reason and the others still import.
 """
 
+import posixpath
 import re
 from pathlib import Path
 
-from issues.importer.archive import ArchiveError, read_zip
+from issues.importer.archive import IMAGE_SUFFIXES, ArchiveError, read_zip
 from issues.importer.document import ParsedFile
 from issues.importer.encoding import decode_document
 from issues.importer.html import parse_docx, parse_html
@@ -27,7 +28,10 @@ class DocumentError(ValueError):
     """A file that cannot be imported; the message names it and says why."""
 
 
-def read_document(data: bytes, *, name: str, max_bytes: int | None = None) -> ParsedFile:
+def read_document(
+    data: bytes, *, name: str, max_bytes: int | None = None, images: dict | None = None
+) -> ParsedFile:
+    """``images``: the images uploaded beside an HTML page, by path relative to it."""
     from issues.importer.structured import StructuredFormatError
 
     try:
@@ -37,7 +41,7 @@ def read_document(data: bytes, *, name: str, max_bytes: int | None = None) -> Pa
         text, encoding = decode_document(data, name=name)
         stripped = text.lstrip()
         if name.lower().endswith((".html", ".htm")) or _HTML_START.match(stripped):
-            parsed = parse_html(text, name=name)
+            parsed = parse_html(text, name=name, images=images)
         elif name.lower().endswith(".json") or stripped.startswith("{"):
             parsed = parse_json(text, name=name)
         elif stripped.startswith("---\n"):
@@ -50,10 +54,12 @@ def read_document(data: bytes, *, name: str, max_bytes: int | None = None) -> Pa
     return parsed
 
 
-def read_or_refuse(data: bytes, *, name: str, max_bytes: int | None = None) -> ParsedFile:
+def read_or_refuse(
+    data: bytes, *, name: str, max_bytes: int | None = None, images: dict | None = None
+) -> ParsedFile:
     """The parsed file, or a refused one carrying the reason."""
     try:
-        return read_document(data, name=name, max_bytes=max_bytes)
+        return read_document(data, name=name, max_bytes=max_bytes, images=images)
     except DocumentError as exc:
         return ParsedFile.refused(name=name, reason=str(exc))
 
@@ -75,12 +81,30 @@ def read_uploads(
         if not members:
             reason = f"{name}: no documents ({', '.join(DOCUMENT_SUFFIXES)}) in the archive"
             parsed.append(ParsedFile.refused(name=name, reason=reason))
+        images = {
+            m.path: m.data for m in members if m.path.lower().endswith(IMAGE_SUFFIXES) and m.data
+        }
         for member in members:
+            if member.path.lower().endswith(IMAGE_SUFFIXES) and not member.error:
+                continue
             if member.error:
                 parsed.append(ParsedFile.refused(name=member.name, reason=member.error))
             else:
-                parsed.append(read_or_refuse(member.data, name=member.name, max_bytes=max_bytes))
+                parsed.append(
+                    read_or_refuse(
+                        member.data,
+                        name=member.name,
+                        max_bytes=max_bytes,
+                        images=_beside(member.path, images),
+                    )
+                )
     return parsed
+
+
+def _beside(page: str, images: dict[str, bytes]) -> dict[str, bytes]:
+    """The archive's images by their path relative to the page's folder."""
+    folder = posixpath.dirname(page)
+    return {posixpath.relpath(path, folder or "."): data for path, data in images.items()}
 
 
 def _files_in(path: Path) -> list[Path]:

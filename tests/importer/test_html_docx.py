@@ -154,3 +154,26 @@ def test_error_codes_from_html_are_imported():
     Product.objects.create(slug="meeting-sdk", name="SDK")
     apply_files([read_document(MEDIAWIKI.encode(), name="sdk.html")], product_name="meeting-sdk")
     assert set(ErrorCode.objects.values_list("code", flat=True)) == {"-1019", "-1002"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confluence_export_zip_brings_its_images(settings, tmp_path):
+    import zipfile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    Product.objects.create(slug="mobile-platform", name="移动管理平台")
+    page = CONFLUENCE.replace(
+        "<ol><li>正确安装mdm描述文件。",
+        '<ol><li>正确安装mdm描述文件。<img src="attachments/65538/%E6%AD%A5%E9%AA%A4.png" '
+        'alt="描述文件">',
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("MP/faq.html", page)
+        archive.writestr("MP/attachments/65538/步骤.png", png_bytes(200, 100))
+    parsed = read_uploads([("MP.zip", buffer.getvalue())])
+    assert [p.name for p in parsed] == ["faq.html"]  # the image is not a document
+    apply_files(parsed, product_name="mobile-platform")
+    attachment = Attachment.objects.get()
+    assert (attachment.width, attachment.alt) == (200, "描述文件")
+    assert attachment.markdown() in Issue.objects.get().fixes.order_by("position").first().body
