@@ -21,6 +21,9 @@ from issues.workflow import issue_archive, issue_unpublish
 
 # The admin index is the editor's desk (templates/admin/kb_index.html).
 admin.site.index_template = "admin/kb_index.html"
+admin.site.site_header = _("Knowledge base: editing")
+admin.site.site_title = _("Knowledge base editing")
+admin.site.index_title = _("Editor's desk")
 
 MARKDOWN_PREVIEW_LIMIT = 100_000  # characters; a preview is a courtesy, not a bulk renderer
 

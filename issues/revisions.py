@@ -29,7 +29,7 @@ from issues.parts import fix_specs
 # Fields an editor writes; restoring brings these back, never the workflow's fields.
 CONTENT_FIELDS = ("title", "slug", "product", "summary", "internal_notes", "visibility", "source")
 WORKFLOW_FIELDS = ("status", "last_verified_on", "published_at", "approved_by")
-LONG_TEXT = 60  # characters: longer values are compared word by word
+LONG_TEXT = 16  # characters: longer values are compared word by word
 
 
 # The whole entry as plain data ------------------------------------------------------
@@ -80,7 +80,7 @@ def entry_state(issue) -> dict:
 # Reasons --------------------------------------------------------------------------
 
 REASONS = {
-    "created": gettext_lazy("created"),
+    "created": gettext_lazy("entry created"),
     "edited": gettext_lazy("edited"),
     "submitted": gettext_lazy("submitted for review"),
     "approved": gettext_lazy("approved by %(detail)s"),
