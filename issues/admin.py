@@ -373,10 +373,14 @@ class ErrorCodeAdmin(MarkdownFieldsMixin, VersionedAdmin):
     list_select_related = ["product"]
     search_fields = ["code", "normalized_code", "constant", "description", "callbacks"]
     autocomplete_fields = ["issues"]
-    readonly_fields = ["normalized_code", "created_at", "updated_at"]
+    readonly_fields = ["normalized", "created_at", "updated_at"]
     markdown_fields = ("fix",)
     inlines = [FeedbackInline]
     Media = MarkdownPreviewMedia
+
+    @admin.display(description=_("normalized code"))
+    def normalized(self, obj):
+        return obj.normalized_code
 
 
 @admin.register(Feedback)

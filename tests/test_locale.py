@@ -289,7 +289,9 @@ class _PageText(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         own_language = tag != "html" and any(name == "lang" for name, _ in attrs)
-        if tag in ("script", "style") or own_language:
+        # The admin's rows of hidden fields (class "hidden") are never shown.
+        admin_hidden = "hidden" in (dict(attrs).get("class") or "").split()
+        if tag in ("script", "style") or own_language or admin_hidden:
             if tag not in VOID_ELEMENTS:
                 self._skip.append(tag)
             return
