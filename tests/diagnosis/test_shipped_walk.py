@@ -33,3 +33,23 @@ def test_staff_walk_from_1018_escalates_naming_the_closed_endpoint(prober, firew
     summary = session_summary(session, language="zh-hans")
     assert f"- {closed}: 被拒绝" in summary
     assert "sso_prefix=acme" in summary
+
+
+def test_without_an_sso_prefix_the_sso_rows_are_skipped_not_failed(prober, firewall_on_loopback):
+    from probes.models import Checklist, Target
+
+    # Every port open this time: 8081 moves to an open listener's port.
+    open_port = Target.objects.filter(checklist_items__checklist__slug="sdk-firewall", kind="tcp")
+    listener_port = open_port.exclude(host="oth.eve.mdt.qq.com").first().port
+    open_port.filter(host="oth.eve.mdt.qq.com").update(port=listener_port)
+    assert Checklist.objects.get(slug="sdk-firewall").placeholders() == ["sso_prefix"]
+    flow = Flow.objects.get(slug="sdk-login-failure")
+    session = services.session_start(flow=flow, user=prober)
+    code = flow.start_step.branches.get(label__startswith="-1018")
+    session = services.session_answer(session=session, user=prober, branch_id=code.pk)
+    reachable = session.current_step.branches.get(label="都可达")
+    session = services.session_answer(session=session, user=prober, branch_id=reachable.pk)
+    session = services.session_run_check(session=session, user=prober, params={}, wait=True)
+    outcomes = [row.outcome for row in session.path().last().probe_run.results.all()]
+    assert outcomes.count("invalid") == 4 and set(outcomes) == {"ok", "invalid"}
+    assert session.current_step.key == "net-3"  # all reachable that could be checked
