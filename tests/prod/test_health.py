@@ -21,6 +21,7 @@ def test_healthy(client):
         "database_vendor": body["database_vendor"],
         "cache": True,
         "workers": None,  # tasks run eagerly in the test process (tests/conftest.py)
+        "rate_limits": body["rate_limits"],
         "version": kbsite.__version__,
     }
     assert "no-cache" in response["Cache-Control"]
