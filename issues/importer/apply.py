@@ -311,6 +311,12 @@ def apply_files(
     changes a commit would make. Files that fail the checks in ``checks.py`` (or could
     not be read) are reported as refused and write nothing; the others are imported.
     """
+    if publish and user is not None and not user.has_perm("issues.approve_issue"):
+        # Publishing is approving: refused before anything is written, not half way.
+        raise ImportProblem(
+            f"{user.get_username()} may not publish entries (no approve permission); "
+            "import them as drafts and have them reviewed."
+        )
     all_reports = [FileReport(parsed=parsed) for parsed in files]
     writer = Writer(product_name=product_name, publish=publish, user=user)
     names = ", ".join(report.name for report in all_reports)

@@ -3,7 +3,7 @@
 from http import HTTPStatus
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from issues import workflow
 from issues.models import ErrorCode, Issue, Product
@@ -74,3 +74,9 @@ def test_a_publishing_import_publishes_codes_and_records_the_approver(client, re
     revision = Issue.objects.first().revisions.get()
     assert (revision.reason, revision.user) == ("imported", reviewer)
     assert revision.detail == FAQ.name
+
+
+def test_publishing_needs_the_approve_permission_and_writes_nothing_without_it(helpdesk):
+    with pytest.raises(CommandError, match="approve permission"):
+        import_faq(publish=True, user="helpdesk")
+    assert not Issue.objects.exists() and not ErrorCode.objects.exists()
