@@ -205,3 +205,14 @@ def test_monitors_are_scheduled_from_the_admin(admin_client, admin_user, target,
     monitor = Monitor.objects.get()
     assert monitor.owner == admin_user
     assert PeriodicTask.objects.get(pk=monitor.periodic_task_id).interval.every == 120
+
+
+def test_the_admin_checks_selected_monitors_now(admin_client, monitor):
+    response = admin_client.post(
+        "/admin/probes/monitor/",
+        {"action": "check_now", "_selected_action": [monitor.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    run = monitor.runs.get()  # tasks run inline in the tests
+    assert run.status == "done" and run.observed == "up"
