@@ -1,5 +1,6 @@
 """Probes UI (staff with the run permission): checklists, run forms, live run pages, history."""
 
+from collections import Counter
 from http import HTTPStatus
 
 from django.db.models import Count
@@ -13,7 +14,7 @@ from kbsite.ratelimit import RateLimited
 from probes.access import probes_staff_required
 from probes.charts import latency_chart
 from probes.forms import AdhocRunForm, ChecklistRunForm
-from probes.models import Checklist, Monitor, ProbeRun, Target
+from probes.models import Checklist, Monitor, MonitorState, ProbeRun, Target
 from probes.serializers import result_full
 from probes.services import ProbeRequestError, probe_run_create, probe_run_enqueue
 from probes.status import monitor_rows, state_history
@@ -156,7 +157,10 @@ def target_history(request, pk):
 @probes_staff_required
 def status(request):
     """Every monitor: its state, since when, last check, and uptime per day (bars)."""
-    return render(request, "probes/status.html", {"monitors": monitor_rows()})
+    rows = monitor_rows()
+    counts = Counter(row.monitor.state for row in rows if row.monitor.enabled)
+    summary = [(state, label, counts[state]) for state, label in MonitorState.choices]
+    return render(request, "probes/status.html", {"monitors": rows, "summary": summary})
 
 
 @require_GET

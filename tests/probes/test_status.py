@@ -1,5 +1,6 @@
 """What staff see of monitors: /probes/status/, a monitor's page, and the panel beside a fix."""
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -70,6 +71,9 @@ def test_the_status_page_lists_monitors_with_uptime_bars(prober_client, monitor)
     assert html.count('class="bar--up"') == 1
     assert "83.33%" in html  # 5 of 6 conclusive checks over the days shown
     assert up.get_absolute_url() in html and "style=" not in html
+    summary = html[html.index('class="monitor-summary"') : html.index('class="monitor-list"')]
+    counts = dict(re.findall(r'monitor-state--(\w+)">[^<]+</span> (\d+)', summary))
+    assert counts == {"up": "1", "degraded": "0", "down": "1", "unknown": "0"}
 
 
 def test_the_status_page_is_for_staff_who_may_run_probes(client, monitor, django_user_model):
