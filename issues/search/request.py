@@ -39,10 +39,6 @@ class SearchRequest:
         return not self.errors
 
     @property
-    def query(self) -> str:
-        return self.form.cleaned_data.get("q", "") if self.form.is_bound else ""
-
-    @property
     def click_token(self) -> str:
         """Lets the reader who saw the results record which one they opened (and nobody else)."""
         return signing.dumps(self.log.pk, salt=_CLICK_SALT) if self.log else ""
@@ -84,7 +80,8 @@ def run_search(
     if not searched.outcome.results and searched.did_you_mean:
         corrected = search(searched.did_you_mean.query, user=user, entries=entries, limit=limit)
         if corrected.results:
-            corrected.query = query  # the box keeps what was typed
+            # The box and the log keep what was typed (the gap report groups by it).
+            corrected.query, corrected.normalized = query, searched.outcome.normalized
             searched.outcome, searched.corrected = corrected, True
     if not searched.outcome.results and closest_when_empty:
         searched.closest = _closest(query, user=user, entries=entries)

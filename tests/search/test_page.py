@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 
 from issues.models import ErrorCode, Issue, Product, Tag
+from issues.search.models import SearchLog
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +77,12 @@ def test_a_typo_in_a_constant_finds_the_code_and_says_so(client, shipped_content
     first = re.search(r'class="search-result__link" href="([^"]+)"', html).group(1)
     assert first == "/codes/meeting-sdk/-1019/"
     assert 'value="ktmsdkerrortokenverifyfaild"' in html  # the box keeps what was typed
+
+
+def test_a_corrected_search_is_logged_as_typed(client, shipped_content):
+    page(client, q="ktmsdkerrortokenverifyfaild")
+    log = SearchLog.objects.get()
+    assert log.normalized_query == "ktmsdkerrortokenverifyfaild" and log.result_count > 0
 
 
 def test_did_you_mean_is_offered_when_the_query_found_something(client, shipped_content):
