@@ -4,7 +4,7 @@ Each (change, channel) pair is an AlertDelivery row, sent by a task and retried
 after 10 s, 20 s, 40 s … (PROBES_ALERT_RETRY_SECONDS, doubling) until
 PROBES_ALERT_ATTEMPTS attempts, then marked failed.
 Webhooks get the JSON payload with an HMAC-SHA256 signature over
-"<timestamp>.<body>" in X-Kbsite-Signature (docs/production.md shows how to check it)
+"<timestamp>.<body>" in X-Kbsite-Signature (docs/probes.md shows how to check it)
 and are dialled through the SSRF guard like every probe.
 """
 

@@ -4,7 +4,7 @@ A run's rows are summed up as one observed state (up: every conclusive check
 reachable; down: none; degraded: some). The monitor's state follows only after
 the same observation came PROBES_MONITOR_THRESHOLD times in a row (flap
 protection). Each change closes the previous period (history with durations),
-and results are counted per local day (uptime bars). See docs/monitoring.md.
+and results are counted per local day (uptime bars). See docs/probes.md.
 """
 
 import logging
