@@ -83,3 +83,13 @@ def test_reasons_read_in_the_readers_language(issue, editor):
     assert revisions.describe_reason(first) == "恢复了第 3 版"
     assert revisions.reason_key("import: faq.txt") == ("imported", "faq.txt")
     assert revisions.reason_key("something else") is None
+
+
+def test_shipped_content_gets_one_first_revision_per_entry_with_its_links(shipped_content):
+    issues = Issue.objects.all()
+    assert issues.exists()
+    for entry in issues:
+        (first,) = entry.revisions.all()
+        assert (first.number, first.reason) == (1, "recorded")
+        assert first.state == revisions.entry_state(entry)
+    assert any(entry.revisions.get().state["codes"] for entry in issues)
