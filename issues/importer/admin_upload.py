@@ -61,6 +61,8 @@ class ImportUploadForm(forms.Form):
         label=gettext_lazy("Product"),
         required=False,
         max_length=200,
+        # Suggestions from the existing products (the datalist in the template).
+        widget=forms.TextInput(attrs={"list": "kb-import-products", "autocomplete": "off"}),
         help_text=gettext_lazy(
             "Name or slug of an existing product, for documents that do not name one."
         ),
@@ -112,7 +114,7 @@ def _run(upload: dict, *, dry_run: bool, user=None):
 
 
 def _takeovers(result) -> bool:
-    return any("--update-existing" in error for r in result.refused for error in r.parsed.errors)
+    return any(report.parsed.takeovers for report in result.refused)
 
 
 class ImportAdminMixin:

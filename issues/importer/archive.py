@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from issues.importer.limits import import_max_bytes
 
@@ -44,7 +45,7 @@ def max_archive_bytes() -> int:
 def _unsafe_name(name: str) -> str | None:
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
-        return "its path leaves the archive (absolute or “..”); refused"
+        return _("its path leaves the archive (absolute or “..”); refused")
     return None
 
 
@@ -58,9 +59,14 @@ def read_zip(data: bytes, *, name: str, suffixes: tuple[str, ...]) -> list[Membe
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [info for info in archive.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveError(f"{name}: not a readable .zip archive ({exc})") from exc
+        raise ArchiveError(
+            _("%(file)s: not a readable .zip archive (%(error)s)") % {"file": name, "error": exc}
+        ) from exc
     if len(infos) > MAX_MEMBERS:
-        raise ArchiveError(f"{name}: {len(infos)} files in the archive; at most {MAX_MEMBERS}")
+        raise ArchiveError(
+            _("%(file)s: %(count)d files in the archive; at most %(limit)d")
+            % {"file": name, "count": len(infos), "limit": MAX_MEMBERS}
+        )
     per_file, budget = import_max_bytes(), max_archive_bytes()
     members: list[Member] = []
     for info in infos:
@@ -72,33 +78,47 @@ def read_zip(data: bytes, *, name: str, suffixes: tuple[str, ...]) -> list[Membe
         if reason := _unsafe_name(info.filename):
             member.error = f"{label}: {reason}"
         elif stat.S_ISLNK(mode):
-            member.error = f"{label}: a symbolic link; refused"
+            member.error = _("%(file)s: a symbolic link; refused") % {"file": label}
         elif lowered.endswith(".zip"):
-            member.error = f"{label}: an archive inside the archive; upload it on its own"
+            member.error = _("%(file)s: an archive inside the archive; upload it on its own") % {
+                "file": label
+            }
         elif not lowered.endswith(suffixes + IMAGE_SUFFIXES):
             continue  # neither a document nor an image a page shows (e.g. __MACOSX files)
         elif info.file_size > per_file:
-            member.error = (
-                f"{label}: {info.file_size // 1024} KB uncompressed, larger than the import "
-                f"limit of {per_file // 1024} KB"
-            )
+            member.error = _(
+                "%(file)s: %(size)d KB uncompressed, larger than the import limit of %(limit)d KB"
+            ) % {"file": label, "size": info.file_size // 1024, "limit": per_file // 1024}
         elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-            member.error = f"{label}: compressed more than {MAX_RATIO}:1 (a zip bomb?); refused"
+            member.error = _(
+                "%(file)s: compressed more than %(ratio)d:1 (a zip bomb?); refused"
+            ) % {
+                "file": label,
+                "ratio": MAX_RATIO,
+            }
         else:
             try:
                 with archive.open(info) as stream:
                     member.data = stream.read(per_file + 1)
             except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as exc:
-                member.error = f"{label}: cannot be read ({exc})"
+                member.error = _("%(file)s: cannot be read (%(error)s)") % {
+                    "file": label,
+                    "error": exc,
+                }
             else:
                 if len(member.data) > per_file:
-                    member.error = f"{label}: larger than its header says; refused"
+                    member.error = _("%(file)s: larger than its header says; refused") % {
+                        "file": label
+                    }
                     member.data = b""
                 budget -= len(member.data)
                 if budget < 0:
                     raise ArchiveError(
-                        f"{name}: expands to more than {max_archive_bytes() // 1024 // 1024} MB; "
-                        "split it into smaller archives"
+                        _(
+                            "%(file)s: expands to more than %(limit)d MB; "
+                            "split it into smaller archives"
+                        )
+                        % {"file": name, "limit": max_archive_bytes() // 1024 // 1024}
                     )
         members.append(member)
     return members

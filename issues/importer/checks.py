@@ -10,6 +10,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from issues.codes import normalize_code, unsigned_code
 from issues.importer.report import FileReport, no_product_message
 from issues.models import ErrorCode, Issue, Product
@@ -72,15 +74,21 @@ def check_files(reports: list[FileReport], options: ImportOptions) -> None:
                 unknown_products.add(key)
         for key in sorted(unknown_products):
             if options.create_products:
-                parsed.warnings.append(f"product “{key}” does not exist yet; it will be created")
+                parsed.warnings.append(
+                    _("product “%(product)s” does not exist yet; it will be created")
+                    % {"product": key}
+                )
             else:
                 existing = ", ".join(
                     Product.objects.order_by("slug").values_list("slug", flat=True)
                 )
                 parsed.errors.append(
-                    f"{parsed.name}: product “{key}” does not exist "
-                    f"(existing: {existing or 'none'}). Check the spelling, or allow creating "
-                    "products (import_kb --create-products, or the box in the import form)."
+                    _(
+                        "%(file)s: product “%(product)s” does not exist (existing: %(existing)s). "
+                        "Check the spelling, or allow creating products (import_kb "
+                        "--create-products, or the box in the import form)."
+                    )
+                    % {"file": parsed.name, "product": key, "existing": existing or "—"}
                 )
         if parsed.errors:
             continue
@@ -96,30 +104,45 @@ def check_files(reports: list[FileReport], options: ImportOptions) -> None:
             missing = [code for code in draft.error_codes if _unsigned(code) not in known]
             if missing:
                 parsed.errors.append(
-                    f"{parsed.name}: “{draft.title}” lists error code(s) {', '.join(missing)} that "
-                    f"product “{key}” does not have. Add the codes first (an error-code file or "
-                    "the admin) or remove them from “error_codes:”."
+                    _(
+                        "%(file)s: “%(title)s” lists error code(s) %(codes)s that product "
+                        "“%(product)s” does not have. Add the codes first (an error-code file or "
+                        "the admin) or remove them from “error_codes:”."
+                    )
+                    % {
+                        "file": parsed.name,
+                        "title": draft.title,
+                        "codes": ", ".join(missing),
+                        "product": key,
+                    }
                 )
             existing = _takeover(draft)
             if existing is None:
                 continue
             whose = (
-                f"imported from {existing.source}" if existing.source else "created in the admin"
+                _("imported from %(source)s") % {"source": existing.source}
+                if existing.source
+                else _("created in the admin")
             )
             moves = (
-                f", move it from product {existing.product.slug} to {slug}"
+                _(", move it from product %(old)s to %(new)s")
+                % {"old": existing.product.slug, "new": slug}
                 if existing.product.slug != slug
                 else ""
             )
-            what = (
-                f"slug “{draft.slug}” is the existing entry “{existing.title}” ({whose}), "
-                f"which this file did not create: importing would replace its content{moves}"
-            )
+            what = _(
+                "slug “%(slug)s” is the existing entry “%(title)s” (%(whose)s), which this "
+                "file did not create: importing would replace its content%(moves)s"
+            ) % {"slug": draft.slug, "title": existing.title, "whose": whose, "moves": moves}
             if options.update_existing:
-                parsed.warnings.append(f"{what}; updating it as asked")
+                parsed.warnings.append(_("%(what)s; updating it as asked") % {"what": what})
             else:
+                parsed.takeovers.append(draft.slug)
                 parsed.errors.append(
-                    f"{parsed.name}: {what}. To update it, import again with --update-existing "
-                    "(or tick “update existing entries” in the import preview); otherwise "
-                    "change or remove “slug:”."
+                    _(
+                        "%(file)s: %(what)s. To update it, import again with --update-existing "
+                        "(or “Preview again, updating the existing entries” in the admin); "
+                        "otherwise change or remove “slug:”."
+                    )
+                    % {"file": parsed.name, "what": what}
                 )

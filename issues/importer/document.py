@@ -98,6 +98,8 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
     # Why the file is refused as a whole; a refused file writes nothing.
     errors: list[str] = field(default_factory=list)
+    # Slugs of existing entries the file would take over (refused until allowed).
+    takeovers: list[str] = field(default_factory=list)
     # Images and files found in the document or export, stored when it is imported
     # (drafts made by the attachments app's hook; see hooks.py).
     attachments: list = field(default_factory=list)

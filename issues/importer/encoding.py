@@ -10,6 +10,7 @@ what none of them decodes cleanly is refused with a message naming what is accep
 import codecs
 
 from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
 
 ACCEPTED_ENCODINGS = ("UTF-8", "UTF-8 with BOM", "GB18030", "Big5", "Shift_JIS", "EUC-KR")
 
@@ -62,6 +63,9 @@ def decode_document(data: bytes, *, name: str = "document") -> tuple[str, str]:
         if not _looks_binary(text):
             return text.replace("\r\n", "\n").replace("\r", "\n"), label
     raise DocumentEncodingError(
-        f"{name}: cannot read this file as text. Accepted encodings are "
-        f"{', '.join(ACCEPTED_ENCODINGS)}; save the file in one of them and import it again."
+        _(
+            "%(file)s: cannot read this file as text. Accepted encodings are %(encodings)s; "
+            "save the file in one of them and import it again."
+        )
+        % {"file": name, "encodings": ", ".join(ACCEPTED_ENCODINGS)}
     )

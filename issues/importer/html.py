@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 import mammoth
 from bs4 import BeautifulSoup, NavigableString, Tag
+from django.utils.translation import gettext as _
 
 from issues.importer import hooks
 from issues.importer.archive import MAX_RATIO, max_archive_bytes
@@ -83,14 +84,19 @@ class _Converter:
         match = _DATA_URI.match(src)
         local = posixpath.normpath(unquote(src.split("?", 1)[0].split("#", 1)[0]))
         if not match and local not in self.images:
-            where = "a remote image" if src.startswith(("http:", "https:", "//")) else "an image"
             self.parsed.warnings.append(
-                f"{where} ({src[:80]}) is not in the upload and was left out; "
-                "add it in the admin after the import"
+                _(
+                    "the image %(src)s is not in the upload and was left out (images are never "
+                    "fetched); add it in the admin after the import"
+                )
+                % {"src": src[:80]}
             )
             return ""
         if hooks.attachments.image is None:
-            self.parsed.warnings.append(f"image {self.image_count} left out: no attachments app")
+            self.parsed.warnings.append(
+                _("image %(number)d left out: the attachments app is not installed")
+                % {"number": self.image_count}
+            )
             return ""
         try:
             if match:
@@ -100,10 +106,16 @@ class _Converter:
                 data, extension = self.images[local], posixpath.splitext(local)[1]
             snippet, draft = hooks.attachments.image(data, name + extension, alt)
         except (binascii.Error, ValueError) as exc:
-            self.parsed.warnings.append(f"image {self.image_count} left out: {exc}")
+            self.parsed.warnings.append(
+                _("image %(number)d left out: %(error)s")
+                % {"number": self.image_count, "error": exc}
+            )
             return ""
         self.parsed.attachments.append(draft)
-        self.parsed.note(f"image {self.image_count}{f' “{alt}”' if alt else ''} as an attachment")
+        self.parsed.note(
+            _("image %(number)d “%(alt)s” as an attachment")
+            % {"number": self.image_count, "alt": alt or draft.prepared.name}
+        )
         return f"\n{snippet}\n"
 
     # Blocks -----------------------------------------------------------------------
@@ -217,13 +229,21 @@ def _check_docx(data: bytes, name: str) -> None:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except zipfile.BadZipFile as exc:
-        raise DocxError(f"{name}: not a Word .docx document ({exc})") from exc
+        raise DocxError(
+            _("%(file)s: not a Word .docx document (%(error)s)") % {"file": name, "error": exc}
+        ) from exc
     total = sum(info.file_size for info in infos)
     if total > max_archive_bytes():
-        raise DocxError(f"{name}: expands to {total // 1024 // 1024} MB; too large to import")
+        raise DocxError(
+            _("%(file)s: expands to %(size)d MB; too large to import")
+            % {"file": name, "size": total // 1024 // 1024}
+        )
     for info in infos:
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-            raise DocxError(f"{name}: {info.filename} is compressed more than {MAX_RATIO}:1")
+            raise DocxError(
+                _("%(file)s: %(part)s is compressed more than %(ratio)d:1")
+                % {"file": name, "part": info.filename, "ratio": MAX_RATIO}
+            )
 
 
 def parse_docx(data: bytes, *, name: str) -> ParsedFile:
@@ -232,7 +252,10 @@ def parse_docx(data: bytes, *, name: str) -> ParsedFile:
     try:
         result = mammoth.convert_to_html(io.BytesIO(data))
     except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise DocxError(f"{name}: the Word document cannot be read ({exc})") from exc
+        raise DocxError(
+            _("%(file)s: the Word document cannot be read (%(error)s)")
+            % {"file": name, "error": exc}
+        ) from exc
     for message in result.messages:
         if message.type == "error":
             collected.warnings.append(f"Word: {message.message}")

@@ -12,6 +12,7 @@ from itertools import accumulate
 
 import yaml
 from django.conf import settings
+from django.utils.translation import gettext as _
 from frontmatter.default_handlers import YAMLHandler
 
 DEFAULT_IMPORT_MAX_BYTES = 2 * 1024 * 1024
@@ -32,8 +33,11 @@ def check_size(size: int, *, name: str, limit: int | None = None) -> None:
     limit = limit or import_max_bytes()
     if size > limit:
         raise LimitExceeded(
-            f"{name}: the file is {size // 1024} KB, larger than the import limit of "
-            f"{limit // 1024} KB (KB_IMPORT_MAX_BYTES); split it into smaller files."
+            _(
+                "%(file)s: the file is %(size)d KB, larger than the import limit of %(limit)d KB "
+                "(KB_IMPORT_MAX_BYTES); split it into smaller files."
+            )
+            % {"file": name, "size": size // 1024, "limit": limit // 1024}
         )
 
 
@@ -52,16 +56,19 @@ class _BoundedLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise LimitExceeded(
-                f"YAML aliases (*{event.anchor}) are not accepted "
-                f"(line {event.start_mark.line + 1}); write the value out in full"
+                _(
+                    "YAML aliases (*%(anchor)s) are not accepted (line %(line)d); "
+                    "write the value out in full"
+                )
+                % {"anchor": event.anchor, "line": event.start_mark.line + 1}
             )
         self._depth += 1
         try:
             if self._depth > MAX_NESTING:
                 mark = self.peek_event().start_mark
                 raise LimitExceeded(
-                    f"the front matter nests more than {MAX_NESTING} levels deep "
-                    f"(line {mark.line + 1})"
+                    _("the front matter nests more than %(limit)d levels deep (line %(line)d)")
+                    % {"limit": MAX_NESTING, "line": mark.line + 1}
                 )
             return super().compose_node(parent, index)
         finally:
@@ -90,5 +97,8 @@ def load_json(text: str):
     """``json.loads`` after checking nesting, so deep input is refused, not a RecursionError."""
     depth = json_nesting(text)
     if depth > MAX_NESTING:
-        raise LimitExceeded(f"the JSON nests {depth} levels deep (at most {MAX_NESTING})")
+        raise LimitExceeded(
+            _("the JSON nests %(depth)d levels deep (at most %(limit)d)")
+            % {"depth": depth, "limit": MAX_NESTING}
+        )
     return json.loads(text)

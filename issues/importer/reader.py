@@ -9,6 +9,8 @@ import posixpath
 import re
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from issues.importer.archive import IMAGE_SUFFIXES, ArchiveError, read_zip
 from issues.importer.document import ParsedFile
 from issues.importer.encoding import decode_document
@@ -79,7 +81,10 @@ def read_uploads(
             parsed.append(ParsedFile.refused(name=name, reason=str(exc)))
             continue
         if not members:
-            reason = f"{name}: no documents ({', '.join(DOCUMENT_SUFFIXES)}) in the archive"
+            reason = _("%(file)s: no documents (%(kinds)s) in the archive") % {
+                "file": name,
+                "kinds": ", ".join(DOCUMENT_SUFFIXES),
+            }
             parsed.append(ParsedFile.refused(name=name, reason=reason))
         images = {
             m.path: m.data for m in members if m.path.lower().endswith(IMAGE_SUFFIXES) and m.data

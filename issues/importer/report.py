@@ -21,6 +21,7 @@ KIND_LABELS = {
     "tag": gettext_lazy("tag"),
     "checklist": gettext_lazy("checklist"),
     "links of": gettext_lazy("links of"),
+    "attachment": gettext_lazy("attachment"),
 }
 
 

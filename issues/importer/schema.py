@@ -8,6 +8,7 @@ wrong type refuses the file with the key and what was expected.
 from datetime import date, datetime
 
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from issues.models import ErrorCode, Issue
 
@@ -18,17 +19,17 @@ class SchemaError(ValueError):
 
 def _kind_of(value) -> str:
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return _("the number %(value)s") % {"value": value}
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, datetime | date):
-        return f"the date {value.isoformat()}"
+        return _("the date %(value)s") % {"value": value.isoformat()}
     if value is None:
-        return "nothing"
+        return _("nothing")
     return f"“{value}”"
 
 
@@ -37,16 +38,19 @@ def text(data: dict, key: str, *, required: bool = False, choices=None) -> str |
     value = data.get(key)
     if value is None or value == "":
         if required:
-            raise SchemaError(f"“{key}:” is required")
+            raise SchemaError(_("“%(key)s:” is required") % {"key": key})
         return None
     if not isinstance(value, str):
         raise SchemaError(
-            f"“{key}:” must be text, not {_kind_of(value)} "
-            "(put it in quotes if it is meant as text)"
+            _("“%(key)s:” must be text, not %(value)s (put it in quotes if it is meant as text)")
+            % {"key": key, "value": _kind_of(value)}
         )
     value = value.strip()
     if choices is not None and value not in choices:
-        raise SchemaError(f"“{key}:” must be one of {', '.join(choices)}, not “{value}”")
+        raise SchemaError(
+            _("“%(key)s:” must be one of %(choices)s, not “%(value)s”")
+            % {"key": key, "choices": ", ".join(choices), "value": value}
+        )
     return value
 
 
@@ -60,11 +64,15 @@ def text_list(data: dict, key: str, *, numbers: bool = False) -> list[str] | Non
     out = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, allowed):
-            raise SchemaError(
-                f"“{key}:” must be a list of {'codes' if numbers else 'texts'}; "
-                f"it holds {_kind_of(item)}"
-                + ("" if numbers else " (put it in quotes if it is meant as text)")
+            message = (
+                _("“%(key)s:” must be a list of codes; it holds %(value)s")
+                if numbers
+                else _(
+                    "“%(key)s:” must be a list of texts; it holds %(value)s "
+                    "(put it in quotes if it is meant as text)"
+                )
             )
+            raise SchemaError(message % {"key": key, "value": _kind_of(item)})
         if str(item).strip():
             out.append(str(item).strip())
     return out
@@ -80,7 +88,10 @@ def a_date(data: dict, key: str) -> date | None:
         return value
     parsed = parse_date(value) if isinstance(value, str) else None
     if parsed is None:
-        raise SchemaError(f"“{key}:” must be a date like 2026-05-01, not {_kind_of(value)}")
+        raise SchemaError(
+            _("“%(key)s:” must be a date like 2026-05-01, not %(value)s")
+            % {"key": key, "value": _kind_of(value)}
+        )
     return parsed
 
 
@@ -96,8 +107,8 @@ def a_datetime(data: dict, key: str) -> datetime | None:
         parsed = None
     if parsed is None:
         raise SchemaError(
-            f"“{key}:” must be a date and time like 2026-05-01T09:30:00+08:00, "
-            f"not {_kind_of(value)}"
+            _("“%(key)s:” must be a date and time like 2026-05-01T09:30:00+08:00, not %(value)s")
+            % {"key": key, "value": _kind_of(value)}
         )
     return parsed
 

@@ -103,7 +103,10 @@ def parse_markdown(text: str, *, name: str) -> ParsedFile:
     except LimitExceeded as exc:
         raise StructuredFormatError(f"{name}: {exc}") from exc
     except yaml.YAMLError as exc:
-        raise StructuredFormatError(f"{name}: the front matter is not valid YAML: {exc}") from exc
+        raise StructuredFormatError(
+            _("%(file)s: the front matter is not valid YAML: %(error)s")
+            % {"file": name, "error": exc}
+        ) from exc
     try:
         return _markdown_entry(parsed, post.metadata, post.content)
     except schema.SchemaError as exc:
@@ -150,10 +153,12 @@ def _markdown_entry(parsed: ParsedFile, meta: dict, content: str) -> ParsedFile:
         return parsed
     if kind != "issue":
         raise schema.SchemaError(
-            f"“kind:” must be issue, product, tags or error_code, not “{kind}”"
+            _("“kind:” must be issue, product, tags or error_code, not “%(kind)s”") % {"kind": kind}
         )
     for key in schema.unknown_keys(meta, schema.ISSUE_KEYS):
-        parsed.warnings.append(f"front matter key “{key}:” is not one kbsite reads; ignored")
+        parsed.warnings.append(
+            _("front matter key “%(key)s:” is not one kbsite reads; ignored") % {"key": key}
+        )
     issue = IssueDraft(
         source=schema.text(meta, "source") or "",
         title=schema.text(meta, "title", required=True),
@@ -198,10 +203,13 @@ def parse_json(text: str, *, name: str) -> ParsedFile:
     except LimitExceeded as exc:
         raise StructuredFormatError(f"{name}: {exc}") from exc
     except json.JSONDecodeError as exc:
-        raise StructuredFormatError(f"{name}: not valid JSON ({exc})") from exc
+        raise StructuredFormatError(
+            _("%(file)s: not valid JSON (%(error)s)") % {"file": name, "error": exc}
+        ) from exc
     if not isinstance(data, dict) or data.get("format") != exporter.FORMAT_NAME:
         raise StructuredFormatError(
-            f"{name}: not a kbsite export (expected “format”: “{exporter.FORMAT_NAME}”)"
+            _("%(file)s: not a kbsite export (expected “format”: “%(format)s”)")
+            % {"file": name, "format": exporter.FORMAT_NAME}
         )
     try:
         parsed.products = [_json_product(p) for p in _records(data, "products")]

@@ -36,28 +36,25 @@ def sdk():
 def test_an_alias_bomb_is_a_clear_400_not_a_timeout(editor_client):
     response = post(editor_client, ("bomb.md", alias_bomb(8).encode()))
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "bomb.md: YAML aliases (*a0) are not accepted" in response.content.decode()
+    # In the editor's language (zh-hans by default).
+    assert "bomb.md: 不接受 YAML 别名（*a0，第 4 行）" in response.content.decode()
 
 
 def test_deeply_nested_json_is_a_clear_400_not_a_500(editor_client):
     deep = '{"format": "kbsite-export", "issues": ' + "[" * 300_000 + "]" * 300_000 + "}"
     response = post(editor_client, ("deep.json", deep.encode()))
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "deep.json: the JSON nests 300001 levels deep" in response.content.decode()
+    assert "deep.json: JSON 嵌套了 300001 层（最多 20 层）" in response.content.decode()
 
 
 def test_an_unknown_product_is_refused_unless_creating_is_ticked(editor_client, sdk):
     response = post(editor_client, ("e.md", entry(product="meeting-skd")))
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "product “meeting-skd” does not exist (existing: meeting-sdk)" in (
-        response.content.decode()
-    )
+    assert "产品“meeting-skd”不存在（已有：meeting-sdk）" in response.content.decode()
     assert Product.objects.count() == 1
     response = post(editor_client, ("e.md", entry(product="meeting-skd")), create_products="on")
     assert response.status_code == HTTPStatus.OK
-    assert "product “meeting-skd” does not exist yet; it will be created" in (
-        response.content.decode()
-    )
+    assert "产品“meeting-skd”尚不存在，将会创建" in response.content.decode()
 
 
 def test_several_files_get_a_report_each_and_the_good_ones_import(editor_client, sdk):
@@ -69,7 +66,7 @@ def test_several_files_get_a_report_each_and_the_good_ones_import(editor_client,
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
     assert "已拒绝：这些文件的内容不会写入" in page
-    assert "bad.md: “title:” must be text, not a mapping" in page
+    assert "bad.md: “title:”必须是文本，而不是一个映射" in page
     assert "good.md · markdown · UTF-8" in page
     assert not Issue.objects.exists()
     token = response.context["token"]
@@ -114,9 +111,9 @@ def test_zip_path_traversal_nested_archives_and_bombs_are_refused(editor_client,
     )
     response = post(editor_client, ("kb.zip", data))
     page = response.content.decode()
-    assert "kb.zip/../../etc/evil.md: its path leaves the archive" in page
-    assert "kb.zip/inner.zip: an archive inside the archive" in page
-    assert "kb.zip/bomb.txt: compressed more than 200:1" in page
+    assert "kb.zip/../../etc/evil.md: 其路径指向压缩包之外" in page
+    assert "kb.zip/inner.zip：压缩包中的压缩包" in page
+    assert "kb.zip/bomb.txt：压缩比超过 200:1" in page
     editor_client.post(COMMIT_URL, {"token": response.context["token"]})
     assert list(Issue.objects.values_list("title", flat=True)) == ["好"]
 
@@ -128,7 +125,7 @@ def test_a_slug_takeover_needs_a_second_explicit_preview(editor_client, sdk):
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST  # the only file is refused
     page = response.content.decode()
-    assert "slug “sdk-login” is the existing entry “原来的条目” (created in the admin)" in page
+    assert "slug “sdk-login” 是已有条目《原来的条目》（在管理后台创建）" in page
     response = post(
         editor_client,
         ("new.md", entry(title="新条目", slug="sdk-login")),
@@ -139,7 +136,7 @@ def test_a_slug_takeover_needs_a_second_explicit_preview(editor_client, sdk):
     assert "重新预览，并更新这些已有条目" in response.content.decode()
     again = editor_client.post(IMPORT_URL, {"token": token, "update_existing": "1"})
     assert again.status_code == HTTPStatus.OK
-    assert "updating it as asked" in again.content.decode()
+    assert "已按要求更新" in again.content.decode()
     editor_client.post(COMMIT_URL, {"token": again.context["token"]})
     assert Issue.objects.get(pk=taken.pk).title == "新条目"
 
