@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "probes",
     "diagnosis",
     "attachments",
+    "gaps",
     "kbsite",  # the shared rate-limit counters and start-up checks (kbsite/ratelimit.py)
 ]
 
@@ -120,7 +121,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
 # Uploaded images and files (attachments app): a local folder by default, served only
 # through the attachments view. With several app servers, share it or use object storage:
 # KB_MEDIA_S3_BUCKET (+ AWS_* credentials, AWS_S3_ENDPOINT_URL for S3-compatible stores)
@@ -162,6 +162,11 @@ PROBES_MAX_REDIRECTS = env_int("PROBES_MAX_REDIRECTS", 5)
 PROBES_DNS_NAMESERVERS = env_list("PROBES_DNS_NAMESERVERS")  # empty = /etc/resolv.conf
 # Names are looked up here first, then in DNS, as the server's own programs do.
 PROBES_HOSTS_FILE = env_str("PROBES_HOSTS_FILE", "/etc/hosts")
+
+# Guided diagnosis: recorded walks are kept this long; walks left open this long count as abandoned.
+DIAGNOSIS_SESSION_RETENTION_DAYS = env_int("DIAGNOSIS_SESSION_RETENTION_DAYS", 365)
+DIAGNOSIS_ABANDON_AFTER_HOURS = env_int("DIAGNOSIS_ABANDON_AFTER_HOURS", 24)
+DIAGNOSIS_START_RATE_LIMIT = env_str("DIAGNOSIS_START_RATE_LIMIT", "30/600")  # walks per client
 # Queued runs (probes/tasks.py): a worker holds a run's lease while it executes and
 # renews it; a run whose worker vanished is taken over when the lease lapses, at
 # most PROBES_RUN_MAX_ATTEMPTS times, then marked failed.
@@ -240,16 +245,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-probe-runs": {"task": "probes.sweep_runs", "schedule": 60.0},
     "prune-monitor-runs": {"task": "probes.prune_monitor_runs", "schedule": 3600.0},
     "prune-diagnosis-sessions": {"task": "diagnosis.prune_sessions", "schedule": 3600.0},
+    "collect-gaps": {"task": "gaps.collect", "schedule": 600.0},
+    "prune-gaps": {"task": "gaps.prune", "schedule": 6 * 3600.0},
 }
 # An import that adds or changes at least this many rows queues a search-index rebuild.
 KB_IMPORT_REBUILD_THRESHOLD = env_int("KB_IMPORT_REBUILD_THRESHOLD", 200)
 # How long /healthz waits for workers to answer a ping.
 CELERY_HEALTH_PING_TIMEOUT = env_float("CELERY_HEALTH_PING_TIMEOUT", 0.5)
-
-# Guided diagnosis: recorded walks are kept this long; walks left open this long count as abandoned.
-DIAGNOSIS_SESSION_RETENTION_DAYS = env_int("DIAGNOSIS_SESSION_RETENTION_DAYS", 365)
-DIAGNOSIS_ABANDON_AFTER_HOURS = env_int("DIAGNOSIS_ABANDON_AFTER_HOURS", 24)
-DIAGNOSIS_START_RATE_LIMIT = env_str("DIAGNOSIS_START_RATE_LIMIT", "30/600")  # walks per client
 
 # Rate limits (kbsite/ratelimit.py), each "hits/seconds". Counted in the cache when
 # CACHE_URL is shared (Redis), else in the database: one count for every worker.
@@ -259,6 +261,16 @@ FEEDBACK_RATE_LIMIT = env_str("FEEDBACK_RATE_LIMIT", "5/600")  # answers per cli
 # prune_search_logs`, and by logging itself at most once an hour per process.
 SEARCH_LOG_RETENTION_DAYS = env_int("SEARCH_LOG_RETENTION_DAYS", 180)
 SEARCH_MAX_QUERY_LENGTH = 500
+
+# Content gaps (gaps/, docs/gaps.md). The collector reads this many hours back each run; a
+# search with results counts as abandoned when nothing was opened within the minutes given;
+# an entry's helpfulness "fell" below the share over at least the answers given (90 days).
+GAPS_LOOKBACK_HOURS = env_int("GAPS_LOOKBACK_HOURS", 48)
+GAPS_ABANDON_MINUTES = env_int("GAPS_ABANDON_MINUTES", 30)
+GAPS_HELPFUL_THRESHOLD = env_float("GAPS_HELPFUL_THRESHOLD", 0.5)
+GAPS_HELPFUL_MIN_ANSWERS = env_int("GAPS_HELPFUL_MIN_ANSWERS", 5)
+# Raw signals, feedback and search logs older than this go; daily counts stay.
+GAPS_RETENTION_DAYS = env_int("GAPS_RETENTION_DAYS", SEARCH_LOG_RETENTION_DAYS)
 
 # Editorial (issues/workflow.py, issues/admin_editorial.py). An issue not verified
 # for this many days is listed as due for review; uploads to the admin importer are
@@ -323,7 +335,7 @@ CONTENT_SECURITY_POLICY = {
 # `make serve` collects hashed, compressed copies here and whitenoise serves
 # them with far-future cache headers. Overridable so a container can use a
 # read-only image path and tests a throwaway directory.
-STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else STATIC_ROOT
+STATIC_ROOT = Path(env_str("STATIC_ROOT")) if env_str("STATIC_ROOT") else BASE_DIR / "staticfiles"
 
 # --- Production: behind a reverse proxy (all opt-in) ------------------------
 # Trust X-Forwarded-Proto only when the proxy sets it (and strips the client's).
@@ -355,7 +367,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # --- Production: admin login throttling and lockout (django-axes) ------------
 AUTHENTICATION_BACKENDS = [
     "kbsite.security.LoginLockoutBackend",  # first: refuses locked-out logins early
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each user's permission set kept in the cache between requests.
+    "issues.pagecache.permissions.CachedPermissionsBackend",
 ]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from issues.search.models import SearchLog
+from issues.search.privacy import mask_personal_data
 
 PRUNE_EVERY_SECONDS = 3600
 _last_prune = {"at": 0.0}
@@ -38,9 +39,10 @@ def log_search(
     *, query: str, normalized_query: str, result_count: int, source: str, filters: str = ""
 ) -> SearchLog:
     _prune_now_and_then()
+    # Nothing personal is kept: a phone number, address or token typed into the box is masked.
     return SearchLog.objects.create(
-        query=query[:500],
-        normalized_query=normalized_query[:500],
+        query=mask_personal_data(query)[:500],
+        normalized_query=mask_personal_data(normalized_query)[:500],
         result_count=result_count,
         source=source,
         filters=filters[:300],
