@@ -18,7 +18,7 @@ from django.utils.formats import localize
 
 from issues.models import Issue
 from issues.pagecache import fragments, generation, store
-from issues.pagecache.readers import anonymous_reader
+from issues.pagecache.readers import reader_profile
 
 
 @dataclass(frozen=True)
@@ -35,33 +35,15 @@ def holes() -> Holes:
     return Holes(csrf_token=f"csrf-{secret}", view_count=f"views-{secret}")
 
 
-def shares_whole_page(request, issue: Issue) -> bool:
-    """Whether this reader gets the page everyone else gets (anonymous, public entry, no query)."""
-    return anonymous_reader(request) and issue.is_public
-
-
-def reader_profile(user) -> str | None:
-    """What a signed-in reader's page depends on besides the content; None when it also
-    shows live parts (staff see monitor states and checklists beside the fixes)."""
-    if not user.is_authenticated or user.is_staff:
-        return None
-    return f"{fragments.audience(user)}:{int(user.has_perm('issues.change_issue'))}"
-
-
 def whole_page(request, issue: Issue, *, render: Callable[[Holes], str]) -> str | None:
     """The whole issue page with holes for this reader, from the cache when it is current;
-    None when this reader's page cannot be shared (see ``reader_profile``).
+    None when this reader's page cannot be shared (see readers.reader_profile).
 
     ``render`` renders it with the holes in place of the CSRF token and view count.
     """
-    if request.GET:  # e.g. ?feedback=thanks shows a message for this reader only
+    profile = reader_profile(request.user)
+    if request.GET or profile is None:  # ?feedback=thanks shows a message for this reader only
         return None
-    if request.user.is_authenticated:
-        profile = reader_profile(request.user)
-        if profile is None:
-            return None
-    else:
-        profile = "anonymous"
     try:
         current = generation.current()
     except Exception:  # the cache is away: store.get below misses as well

@@ -115,14 +115,29 @@ def _issues_with_change_markers(vendor: str) -> QuerySet[Issue]:
     return Issue.objects.select_related("product").annotate(**compiled)
 
 
+# (vendor, audience) → the issues such a reader may open, with markers; never evaluated.
+_readable: dict[tuple[str, str], QuerySet[Issue]] = {}
+
+
+def _readable_with_markers(user) -> QuerySet[Issue]:
+    """Combined once per audience: readers of one audience may open the same issues
+    (fragments.audience), and combining querysets costs more than the query."""
+    from issues.pagecache.fragments import audience  # fragments imports this module
+
+    key = (connections[DEFAULT_DB_ALIAS].vendor, audience(user))
+    if key not in _readable:
+        markers = _issues_with_change_markers(key[0])
+        _readable[key] = markers & selectors.readable_issues(user)
+    return _readable[key]
+
+
 def issue_head(*, slug: str, user) -> Issue:
     """The issue row with its product and change markers, in one query; Http404 if unreadable.
 
     Enough to decide whether cached content is current; the parts come from
     selectors.issue_page_parts only when it is not.
     """
-    markers = _issues_with_change_markers(connections[DEFAULT_DB_ALIAS].vendor)
-    queryset = markers & selectors.readable_issues(user)
+    queryset = _readable_with_markers(user)
     try:
         return queryset.get(slug=slug)
     except Issue.DoesNotExist:

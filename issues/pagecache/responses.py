@@ -48,8 +48,8 @@ def issue_response(request: HttpRequest, slug: str, *, render: IssueRenderer) ->
         content = fragments.issue_content(issue, user=request.user)
         response = HttpResponse(render(request, issue, content=content))
     else:
-        if holes.shares_whole_page(request, issue):
-            found.remember(issue, html=page, last_modified=changed_at, stored_views=stored_views)
+        # Kept for the next readers of this profile (found.key names it).
+        found.remember(issue, html=page, last_modified=changed_at, stored_views=stored_views)
         response = HttpResponse(holes.fill_holes(request, page, view_count=issue.view_count))
     if not issue.is_public:
         # Previews and internal entries stay out of search engines and shared caches.

@@ -22,7 +22,7 @@ from django.utils.cache import get_conditional_response
 
 from issues.models import Issue
 from issues.pagecache import generation, holes, validators, view_counts
-from issues.pagecache.readers import anonymous_reader
+from issues.pagecache.readers import anonymous_reader, reader_profile
 from issues.pagecache.release import release_digest
 from kbsite.caches import shared_across_processes
 
@@ -49,9 +49,17 @@ def eligible(request: HttpRequest) -> bool:
     return anonymous_reader(request, methods=("GET",))
 
 
-def page_key(request: HttpRequest, slug: str | None = None) -> str:
+def profile_for(request: HttpRequest) -> str | None:
+    """The reader profile an issue page is shared under (readers.reader_profile), or None."""
+    if request.method != "GET" or request.GET:
+        return None
+    return reader_profile(request.user)
+
+
+def page_key(request: HttpRequest, slug: str | None = None, *, profile: str = "anonymous") -> str:
     """An issue page's key (under its slug, which the view counts know) or another page's."""
     variant = (
+        profile,
         release_digest(),
         translation.get_language(),
         timezone.get_current_timezone_name(),
@@ -71,6 +79,7 @@ class SharedPage:
     last_modified: float | None  # Unix time, for Last-Modified and If-Modified-Since
     etag: str | None = None  # for pages no timestamp covers (the home page)
     rendered_at: float = 0.0  # Unix time, for pages served only while young (max_age)
+    private: bool = False  # an internal entry: kept out of search engines and shared caches
 
 
 @dataclass
@@ -119,6 +128,7 @@ class Lookup:
             issue_pk=issue.pk,
             html=html,
             last_modified=last_modified.timestamp(),
+            private=not issue.is_public,
         )
         try:
             view_counts.remember_written(issue.slug, stored_views)
@@ -152,9 +162,10 @@ def lookup_page(request: HttpRequest, *, max_age: float | None = None) -> Lookup
 
 def lookup(request: HttpRequest, slug: str) -> Lookup:
     """The cached response for this request, or the means to store one after rendering."""
-    if not (enabled() and eligible(request)):
+    profile = profile_for(request) if enabled() else None
+    if profile is None:
         return Lookup()
-    key = page_key(request, slug)
+    key = page_key(request, slug, profile=profile)
     written_key = view_counts.written_key(slug)
     keys = [generation.KEY, key, written_key]
     known_pk = _issue_pks.get(slug)
@@ -215,16 +226,25 @@ def _take_back(issue_pk: int | None, pending: int | None) -> None:
 
 
 def _respond(request: HttpRequest, page: SharedPage, *, views: int | None = None) -> HttpResponse:
-    if page.etag:
-        if response := get_conditional_response(request, etag=page.etag):
+    """The stored page for this request, with the headers the database path sends."""
+    if validators.sends_validators(request):
+        if page.etag:
+            response = get_conditional_response(request, etag=page.etag)
+        elif page.last_modified is not None:
+            response = get_conditional_response(request, last_modified=int(page.last_modified))
+        else:
+            response = None
+        if response:
             return response
-        response = HttpResponse(holes.fill_holes(request, page.html, view_count=views))
+    response = HttpResponse(holes.fill_holes(request, page.html, view_count=views))
+    if page.private:
+        response.headers["X-Robots-Tag"] = "noindex"
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
+    if page.etag:
         return validators.add_etag(response, request, etag=page.etag)
     if page.last_modified is None:
-        return HttpResponse(holes.fill_holes(request, page.html, view_count=views))
-    if response := get_conditional_response(request, last_modified=int(page.last_modified)):
         return response
-    response = HttpResponse(holes.fill_holes(request, page.html, view_count=views))
     return validators.add_validators(
         response, request, last_modified=datetime.fromtimestamp(page.last_modified, tz=UTC)
     )

@@ -299,3 +299,18 @@ def test_a_reader_given_more_rights_gets_their_own_page(client, issue, django_us
     reader = django_user_model.objects.get(pk=reader.pk)  # a fresh permission cache
     client.force_login(reader)
     assert "内部备注" in page(client, issue)
+
+
+def test_a_revoked_right_applies_on_the_next_request(client, issue, helpdesk):
+    client.force_login(helpdesk)
+    assert "内部备注" in page(client, issue)
+    helpdesk.groups.clear()  # permission sets are cached between requests (permissions.py)
+    assert "内部备注" not in page(client, issue)
+
+
+def test_a_granted_right_applies_on_the_next_request(client, issue, django_user_model):
+    reader = django_user_model.objects.create_user("reader-2")
+    client.force_login(reader)
+    assert "内部备注" not in page(client, issue)
+    reader.user_permissions.add(Permission.objects.get(codename="view_internal"))
+    assert "内部备注" in page(client, issue)

@@ -255,14 +255,41 @@ def test_a_query_string_bypasses_the_shared_page(client, issue):
     assert len(captured) > 0
 
 
-def test_internal_issues_are_never_stored(client, issue, helpdesk):
+def test_an_internal_issue_kept_for_helpdesk_never_reaches_anonymous_readers(
+    client, issue, helpdesk
+):
     issue.visibility = Issue.Visibility.INTERNAL
     issue.save()
     client.force_login(helpdesk)
     page(client, issue)
+    with CaptureQueriesContext(connection) as captured:
+        cached = get(client, issue)  # from the shared layer: only the session's user is read
+    assert len(captured) == 1
+    assert cached.headers["X-Robots-Tag"] == "noindex"
+    assert cached.headers["Cache-Control"] == "private, no-cache"
     client.logout()
     assert get(client, issue).status_code == HTTPStatus.NOT_FOUND
-    assert not [key for key in cache._cache if shared.KEY_PREFIX in key]
+    assert get(client, issue).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_helpdesk_reader_is_served_without_reading_the_issue(client, issue, helpdesk):
+    issue.internal_notes = "内部备注：联系值班工程师"
+    issue.save()
+    client.force_login(helpdesk)
+    first = page(client, issue)
+    with CaptureQueriesContext(connection) as captured:
+        again = page(client, issue)
+    assert len(captured) == 1  # the signed-in user; permissions come from the cache
+    assert "内部备注" in first and "内部备注" in again
+    assert shown_count(again) == shown_count(first) + 1
+
+
+def test_a_signed_in_reader_gets_no_anonymous_page_and_no_validators(client, issue, helpdesk):
+    page(client, issue)  # the anonymous page is stored
+    client.force_login(helpdesk)
+    response = get(client, issue)
+    assert "Last-Modified" not in response
+    assert "Edit this entry" not in response.content.decode()
 
 
 def test_languages_get_their_own_pages(client, issue):
