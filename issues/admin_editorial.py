@@ -57,6 +57,7 @@ class EditorialAdminMixin(ImportAdminMixin):
     """Mix into IssueAdmin (before the ModelAdmin base); the import views come from the importer."""
 
     change_list_template = "admin/issues/issue/change_list.html"
+    change_form_template = "admin/issues/issue/change_form.html"
     editorial_actions = ["submit_for_review", "approve_and_publish", "send_back", "mark_verified"]
 
     # Review actions ------------------------------------------------------------------
@@ -116,6 +117,11 @@ class EditorialAdminMixin(ImportAdminMixin):
                 name="issues_issue_import_commit",
             ),
             path(
+                "<path:object_id>/workflow/<slug:step>/",
+                wrap(require_POST(self.workflow_view)),
+                name="issues_issue_workflow",
+            ),
+            path(
                 "<path:object_id>/revisions/compare/",
                 wrap(self.compare_view),
                 name="issues_issue_compare",
@@ -135,6 +141,50 @@ class EditorialAdminMixin(ImportAdminMixin):
             "title": title,
             **extra,
         }
+
+    # Workflow buttons on the change form ---------------------------------------------
+
+    WORKFLOW_STEPS = {
+        # step: (service, status it starts from, needs the approve permission, label)
+        "submit": (workflow.issue_submit, "draft", False, _("Submit for review")),
+        "approve": (workflow.issue_approve, "review", True, _("Approve and publish")),
+        "send-back": (workflow.issue_send_back, "review", True, _("Send back to draft")),
+        "unpublish": (workflow.issue_unpublish, "published", False, _("Unpublish")),
+    }
+
+    def workflow_steps(self, request, issue) -> list[tuple[str, str]]:
+        """The steps this user may take on this entry now, as (step, label)."""
+        if not self.has_change_permission(request, issue):
+            return []
+        can_approve = self.has_approve_permission(request)
+        return [
+            (step, label)
+            for step, (_service, status, approving, label) in self.WORKFLOW_STEPS.items()
+            if issue.status == status and (can_approve or not approving)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        issue = self.get_object(request, object_id)
+        extra = {"workflow_steps": self.workflow_steps(request, issue) if issue else []}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def workflow_view(self, request, object_id, step):
+        issue = self._issue_for(request, object_id, change=True)
+        if step not in dict(self.workflow_steps(request, issue)):
+            raise PermissionDenied
+        service = self.WORKFLOW_STEPS[step][0]
+        try:
+            service(issue=issue, user=request.user)
+        except (workflow.TransitionNotAllowed, StaleEditError) as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+        else:
+            self.message_user(
+                request,
+                _("“%(title)s” is now %(status)s.")
+                % {"title": issue.title, "status": issue.get_status_display()},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[issue.pk]))
 
     # Revisions -----------------------------------------------------------------------
 

@@ -251,3 +251,25 @@ def test_the_admin_index_is_the_editors_desk(editor_client, client, editor, revi
     client.force_login(reviewer)
     desk = client.get(reverse("admin:index")).content.decode().split('id="editor-desk"')[1]
     assert "待审条目" in desk
+
+
+def test_the_entry_page_offers_the_next_workflow_step(
+    editor_client, client, reviewer, edited_issue
+):
+    change = reverse("admin:issues_issue_change", args=[edited_issue.pk])
+    steps = dict(editor_client.get(change).context["workflow_steps"])
+    assert list(steps) == ["submit"]
+    editor_client.post(reverse("admin:issues_issue_workflow", args=[edited_issue.pk, "submit"]))
+    assert Issue.objects.get(pk=edited_issue.pk).status == Issue.Status.REVIEW
+    # The author may try to approve but is told why not; the reviewer's click publishes.
+    approve = reverse("admin:issues_issue_workflow", args=[edited_issue.pk, "approve"])
+    editor_client.post(approve)
+    assert Issue.objects.get(pk=edited_issue.pk).status == Issue.Status.REVIEW
+    client.force_login(reviewer)
+    assert "approve" in dict(client.get(change).context["workflow_steps"])
+    client.post(approve)
+    assert Issue.objects.get(pk=edited_issue.pk).status == Issue.Status.PUBLISHED
+    # A step that does not apply now is refused, not run.
+    submit = reverse("admin:issues_issue_workflow", args=[edited_issue.pk, "submit"])
+    assert client.post(submit).status_code == HTTPStatus.FORBIDDEN
+    assert client.get(approve).status_code == HTTPStatus.METHOD_NOT_ALLOWED
