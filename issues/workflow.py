@@ -100,6 +100,12 @@ def _mark_published(issue: Issue, *, approver, now: dt.datetime) -> None:
     issue.published_at = issue.published_at or now
 
 
+def _approve(issue: Issue, *, user, reason: str) -> Issue:
+    check_approver(issue, user)
+    _mark_published(issue, approver=user, now=timezone.now())
+    return _save(issue, user=user, reason=reason, detail=user.get_username())
+
+
 @transaction.atomic
 def issue_submit(*, issue: Issue, user) -> Issue:
     """Hand a draft to reviewers."""
@@ -112,9 +118,7 @@ def issue_submit(*, issue: Issue, user) -> Issue:
 def issue_approve(*, issue: Issue, user) -> Issue:
     """Publish a reviewed issue, recording who approved it and when."""
     _require(issue, Issue.Status.REVIEW, step=_("approve and publish"))
-    check_approver(issue, user)
-    _mark_published(issue, approver=user, now=timezone.now())
-    return _save(issue, user=user, reason="approved", detail=user.get_username())
+    return _approve(issue, user=user, reason="approved")
 
 
 @transaction.atomic
@@ -133,9 +137,7 @@ def issue_publish(*, issue: Issue, user) -> Issue:
     recorded as the approver.
     """
     _require(issue, Issue.Status.DRAFT, Issue.Status.ARCHIVED, step=_("publish"))
-    check_approver(issue, user)
-    _mark_published(issue, approver=user, now=timezone.now())
-    return _save(issue, user=user, reason="published", detail=user.get_username())
+    return _approve(issue, user=user, reason="published")
 
 
 @transaction.atomic
