@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaps.models import Gap
-from issues.models import Issue, Product, Symptom
-from issues.search.models import Synonym
+from issues.models import ErrorCode, Issue, Product, Symptom
+from issues.search.models import BestBet, Synonym, best_bet_key
 from issues.slugs import unique_issue_slug
 
 
@@ -93,3 +93,27 @@ def gap_link_edit(*, gap: Gap, user, revision_note: str) -> Gap:
         user=user,
         resolution=_("Answered by the edit: %(edit)s") % {"edit": revision_note.strip()},
     )
+
+
+@transaction.atomic
+def gap_pin_best_bet(
+    *, gap: Gap, user, issue: Issue | None = None, error_code: ErrorCode | None = None
+) -> BestBet:
+    """Pin an existing entry as the best answer for the gap's query: search ranks it first
+    for exactly that query (issues/search/query.py). A bet already kept for the query is
+    repointed, and says who changed it."""
+    if (issue is None) == (error_code is None):
+        raise ValueError(_("Choose an issue or an error code (one of them)."))
+    query = " ".join(gap.title.split())[:300]
+    existing = BestBet.objects.select_for_update().filter(query_key=best_bet_key(query))
+    bet = existing.first() or BestBet(query=query, created_by=user)
+    bet.issue, bet.error_code, bet.is_active, bet.updated_by = issue, error_code, True, user
+    bet.save()
+    _close(
+        gap,
+        status=Gap.Status.RESOLVED,
+        user=user,
+        resolution=_("“%(entry)s” pinned as the best answer for “%(query)s”.")
+        % {"entry": bet.entry, "query": bet.query},
+    )
+    return bet

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gaps import actions, insights
-from gaps.forms import DraftIssueForm, EditForm, ReasonForm, SynonymForm
+from gaps.forms import BestBetForm, DraftIssueForm, EditForm, ReasonForm, SynonymForm
 from gaps.models import Gap, GapDay
 from gaps.trend import PERIODS, daily_counts, period_days, sparkline
 
@@ -150,9 +150,17 @@ class GapAdmin(admin.ModelAdmin):
     ACTIONS = {
         "draft": DraftIssueForm,
         "synonym": SynonymForm,
+        "pin": BestBetForm,
         "dismiss": ReasonForm,
         "resolve": ReasonForm,
         "edit": EditForm,
+    }
+
+    # Acting on a gap may change what the action touches: it needs that right too.
+    ACTION_PERMISSIONS = {
+        "draft": "issues.add_issue",
+        "synonym": "search.change_synonym",
+        "pin": "search.add_bestbet",
     }
 
     def get_urls(self):
@@ -176,6 +184,7 @@ class GapAdmin(admin.ModelAdmin):
                 action_forms={
                     "draft": DraftIssueForm(initial={"product": gap.product_id}),
                     "synonym": SynonymForm(initial={"term": gap.title[:100]}),
+                    "pin": BestBetForm(),
                     "dismiss": ReasonForm(prefix="dismiss"),
                     "resolve": ReasonForm(prefix="resolve"),
                     "edit": EditForm(),
@@ -189,6 +198,9 @@ class GapAdmin(admin.ModelAdmin):
         gap = get_object_or_404(Gap, pk=pk)
         if action not in self.ACTIONS or not self.has_change_permission(request, gap):
             raise PermissionDenied
+        needed = self.ACTION_PERMISSIONS.get(action)
+        if needed and not request.user.has_perm(needed):
+            raise PermissionDenied
         prefix = action if action in ("dismiss", "resolve") else None
         form = self.ACTIONS[action](request.POST, prefix=prefix)
         change_url = reverse("admin:gaps_gap_change", args=[gap.pk])
@@ -199,8 +211,6 @@ class GapAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             if action == "draft":
-                if not request.user.has_perm("issues.add_issue"):
-                    raise PermissionDenied
                 issue = actions.gap_draft_issue(gap=gap, user=request.user, product=data["product"])
                 self.message_user(
                     request,
@@ -211,6 +221,10 @@ class GapAdmin(admin.ModelAdmin):
             if action == "synonym":
                 actions.gap_add_synonym(
                     gap=gap, user=request.user, group=data["group"], term=data["term"]
+                )
+            elif action == "pin":
+                actions.gap_pin_best_bet(
+                    gap=gap, user=request.user, issue=data["issue"], error_code=data["error_code"]
                 )
             elif action == "dismiss":
                 actions.gap_dismiss(gap=gap, user=request.user, reason=data["reason"])

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from issues.models import Product
+from issues.models import ErrorCode, Issue, Product
 from issues.search.models import Synonym
 
 
@@ -24,3 +24,24 @@ class EditForm(forms.Form):
         max_length=200,
         help_text=_("For example “revision 7: fix step 2 reworded”."),
     )
+
+
+class BestBetForm(forms.Form):
+    """The entry to rank first for the gap's query: a published issue or an error code."""
+
+    issue = forms.ModelChoiceField(
+        Issue.objects.filter(status=Issue.Status.PUBLISHED).order_by("title"),
+        label=_("issue"),
+        required=False,
+    )
+    error_code = forms.ModelChoiceField(
+        ErrorCode.objects.select_related("product").order_by("product__name", "code"),
+        label=_("or error code"),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("issue")) == bool(data.get("error_code")):
+            raise forms.ValidationError(_("Choose an issue or an error code (one of them)."))
+        return data

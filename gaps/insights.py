@@ -57,9 +57,16 @@ def _days(start: date, end: date) -> list[str]:
 
 def search_charts(start: date, end: date) -> list[Chart]:
     labels = _days(start, end)
-    searches, zero, abandoned, clicked = (
+    searches, zero, abandoned, clicked, suggestions, picks = (
         daily_series(metric, start=start, end=end)
-        for metric in ("searches", "zero_results", "abandoned", "clicked")
+        for metric in (
+            "searches",
+            "zero_results",
+            "abandoned",
+            "clicked",
+            "suggestions",
+            "suggestion_picks",
+        )
     )
     return [
         Chart(
@@ -67,7 +74,10 @@ def search_charts(start: date, end: date) -> list[Chart]:
             _("Searches per day"),
             "line",
             labels,
-            [{"label": _("searches"), "data": searches}],
+            [
+                {"label": _("searches"), "data": searches},
+                {"label": _("typed into the suggestions box"), "data": suggestions},
+            ],
         ),
         Chart(
             "search-rates",
@@ -85,7 +95,10 @@ def search_charts(start: date, end: date) -> list[Chart]:
             _("Click-through"),
             "line",
             labels,
-            [{"label": _("searches with a result opened"), "data": _rate(clicked, searches)}],
+            [
+                {"label": _("searches with a result opened"), "data": _rate(clicked, searches)},
+                {"label": _("suggestions with one picked"), "data": _rate(picks, suggestions)},
+            ],
             unit="%",
         ),
     ]

@@ -15,11 +15,17 @@ from issues.models import Feedback
 from issues.search.models import SearchLog
 from probes.models import ProbeResult
 
+# Searches submitted (page and API) and typing sessions in the suggestions box, apart: a
+# suggestion session is not a search, but a suggestion picked is a result opened.
+_SUBMITTED = ~Q(source=SearchLog.Source.SUGGEST)
+_SUGGESTED = Q(source=SearchLog.Source.SUGGEST)
 SEARCH_METRICS = {
-    "searches": Q(),
-    "zero_results": Q(result_count=0),
-    "clicked": Q(clicked_at__isnull=False),
-    "abandoned": Q(result_count__gt=0, clicked_at__isnull=True),
+    "searches": _SUBMITTED,
+    "zero_results": _SUBMITTED & Q(result_count=0),
+    "clicked": _SUBMITTED & Q(clicked_at__isnull=False),
+    "abandoned": _SUBMITTED & Q(result_count__gt=0, clicked_at__isnull=True),
+    "suggestions": _SUGGESTED,
+    "suggestion_picks": _SUGGESTED & Q(clicked_at__isnull=False),
 }
 FEEDBACK_METRICS = {"helpful_yes": Q(helpful=True), "helpful_no": Q(helpful=False)}
 PROBE_METRICS = {"checks": Q(), "check_failures": FAILED}

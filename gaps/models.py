@@ -18,6 +18,7 @@ class Gap(models.Model):
         NOT_HELPFUL = "not_helpful", _("answered “not helpful”")
         UNSOLVED = "unsolved", _("diagnosis ended unsolved")
         FAILING_CHECK = "failing_check", _("check keeps failing with no fix")
+        MONITOR_DOWN = "monitor_down", _("monitor down for an issue's fix")
         DUE_FOR_REVIEW = "due_for_review", _("due for review")
         LOW_HELPFULNESS = "low_helpfulness", _("helpfulness fell")
 

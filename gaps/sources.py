@@ -16,9 +16,10 @@ from diagnosis.models import Session
 from gaps.grouping import query_key
 from gaps.models import Gap
 from issues.models import Feedback, Issue
+from issues.search import weights
 from issues.search.models import SearchLog
 from issues.search.privacy import mask_personal_data
-from probes.models import ProbeResult
+from probes.models import ChecklistItem, Monitor, MonitorState, ProbeResult
 from probes.outcomes import NEUTRAL_OUTCOMES, Outcome
 
 
@@ -60,13 +61,24 @@ def _query_found(log: SearchLog, kind: str) -> Found:
 
 
 def search_logs(since: datetime, now: datetime) -> Iterator[Found]:
-    """Searches that found nothing; and searches with results nobody opened, once the reader
-    had time to open one (GAPS_ABANDON_MINUTES)."""
-    logs = SearchLog.objects.filter(created_at__gte=since).exclude(query="")
+    """Searches that found nothing; searches whose best result is weak (below
+    weights.WEAK_BEST_SCORE); and other searches with results nobody opened, once the reader
+    had time to open one (GAPS_ABANDON_MINUTES). Suggestions while typing are left out: a
+    reader who picks none usually goes on to the results page, which is logged itself."""
+    logs = (
+        SearchLog.objects.filter(created_at__gte=since)
+        .exclude(query="")
+        .exclude(source=SearchLog.Source.SUGGEST)
+    )
     for log in logs.filter(result_count=0).iterator():
         yield _query_found(log, Gap.Kind.ZERO_RESULTS)
+    weak = Q(result_count__gt=0, best_score__lt=weights.WEAK_BEST_SCORE)
+    for log in logs.filter(weak).iterator():
+        yield _query_found(log, Gap.Kind.WEAK_RESULTS)
     settled = now - timedelta(minutes=setting("GAPS_ABANDON_MINUTES", 30))
-    unopened = logs.filter(result_count__gt=0, clicked_at__isnull=True, created_at__lt=settled)
+    unopened = logs.filter(
+        result_count__gt=0, clicked_at__isnull=True, created_at__lt=settled
+    ).exclude(weak)
     for log in unopened.iterator():
         yield _query_found(log, Gap.Kind.ABANDONED)
 
@@ -155,6 +167,39 @@ def failing_checks(since: datetime, now: datetime) -> Iterator[Found]:
         )
 
 
+def monitors_down(since: datetime, now: datetime) -> Iterator[Found]:
+    """Enabled monitors that are down while an issue's fix depends on them: one signal per
+    down period (a monitor that recovers and goes down again brings its gap back)."""
+    monitors = Monitor.objects.enabled().filter(state=MonitorState.DOWN)
+    for monitor in monitors:
+        issues = list(
+            Issue.objects.filter(
+                Q(probe_checklists__monitors=monitor)
+                | Q(error_codes__probe_checklists__monitors=monitor)
+                | Q(probe_checklists__items__target__monitors=monitor)
+                | Q(pk__in=ChecklistItem.objects.filter(target__monitors=monitor).values("issue"))
+            )
+            .distinct()
+            .order_by("pk")
+            .only("pk", "title", "product_id")[:5]
+        )
+        if not issues:
+            continue
+        since_at = monitor.state_since or monitor.last_checked_at or now
+        yield Found(
+            kind=Gap.Kind.MONITOR_DOWN,
+            key=f"monitor:{monitor.pk}",
+            title=monitor.name[:300],
+            source="monitor",
+            source_id=f"{monitor.pk}:{since_at.isoformat()}"[:64],
+            occurred_at=since_at,
+            url=monitor.get_absolute_url(),
+            detail=" · ".join(issue.title for issue in issues)[:500],
+            product_id=issues[0].product_id,
+            issue_id=issues[0].pk,
+        )
+
+
 def _issue_fields(issue: Issue) -> dict:
     return {
         "key": f"issue:{issue.pk}",
@@ -214,6 +259,7 @@ SOURCES = (
     not_helpful_answers,
     unsolved_sessions,
     failing_checks,
+    monitors_down,
     due_for_review,
     low_helpfulness,
 )

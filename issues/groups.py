@@ -31,6 +31,14 @@ STAFF_GROUPS = {
             for action in ("add", "change", "delete", "view")
         ),
         "diagnosis.view_session",
+        # The content-gap queue and what its actions touch (synonyms, best bets).
+        "gaps.view_gap",
+        "gaps.change_gap",
+        *(
+            f"search.{action}_{model}"
+            for model in ("synonym", "bestbet")
+            for action in ("add", "change", "delete", "view")
+        ),
     ],
     # Helpdesk reads everything, internal entries included, and runs probes.
     "Helpdesk": [

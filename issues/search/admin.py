@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from issues.search import analytics, reports
-from issues.search.models import SearchLog, Synonym
+from issues.search.models import BestBet, SearchLog, Synonym
 
 REPORT_PERIODS = (7, 30, 90)
 
@@ -20,9 +20,48 @@ class SynonymAdmin(admin.ModelAdmin):
     search_fields = ["terms", "note"]
 
 
+@admin.register(BestBet)
+class BestBetAdmin(admin.ModelAdmin):
+    """Entries pinned first for one query; who pinned and who last changed each is kept."""
+
+    list_display = ["query", "entry", "is_active", "created_by", "created_at", "updated_by"]
+    list_filter = ["is_active"]
+    search_fields = ["query", "query_key", "note"]
+    raw_id_fields = ["issue", "error_code"]
+    fields = [
+        "query",
+        "issue",
+        "error_code",
+        "is_active",
+        "note",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+    ]
+    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+
+    @admin.display(description=_("pinned entry"))
+    def entry(self, bet):
+        return bet.entry
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(SearchLog)
 class SearchLogAdmin(admin.ModelAdmin):
-    list_display = ["query", "result_count", "source", "clicked_url", "created_at"]
+    list_display = [
+        "query",
+        "result_count",
+        "best_score",
+        "source",
+        "clicked_url",
+        "created_at",
+    ]
     list_filter = ["source", "created_at"]
     search_fields = ["query", "normalized_query"]
     date_hierarchy = "created_at"

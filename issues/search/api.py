@@ -6,11 +6,12 @@ Bad input is a 400 with a JSON ``error`` message naming the parameter to fix.
 from http import HTTPStatus
 
 from django.http import JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from issues.search.forms import ApiSearchForm
 from issues.search.models import SearchLog
-from issues.search.request import run_search
+from issues.search.request import click_log_id, run_search
 
 DEFAULT_LIMIT = 10
 
@@ -34,14 +35,15 @@ def result_json(result, *, suggest: bool = False) -> dict:
 
 @require_GET
 def search_api(request):
-    # Suggestions while typing see partial queries ("扫", "扫码下"): not logged.
+    # Suggestions while typing see partial queries ("扫", "扫码下"): a typing session keeps
+    # one row (its last query), continued through the token of the previous response.
     suggest = request.GET.get("suggest") in ("1", "true")
     searched = run_search(
         request,
         form_class=ApiSearchForm,
-        source=SearchLog.Source.API,
+        source=SearchLog.Source.SUGGEST if suggest else SearchLog.Source.API,
         limit=50,
-        log=not suggest,
+        continues=click_log_id(request.GET.get("token", "")) if suggest else None,
     )
     if not searched.is_valid:
         return JsonResponse({"error": " ".join(searched.errors)}, status=HTTPStatus.BAD_REQUEST)
@@ -53,6 +55,7 @@ def search_api(request):
             "count": outcome.total,
             "results": [result_json(r, suggest=suggest) for r in results],
             **({"click_token": searched.click_token} if searched.log else {}),
+            **({"pick_url": reverse("search:pick")} if suggest and searched.log else {}),
             **({"did_you_mean": searched.did_you_mean.query} if searched.did_you_mean else {}),
             **({"corrected": True} if searched.corrected else {}),
         },

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -155,10 +156,13 @@ class SearchLog(models.Model):
     class Source(models.TextChoices):
         PAGE = "page", _("search page")
         API = "api", _("API")
+        SUGGEST = "suggest", _("suggestions")
 
     query = models.CharField(_("query"), max_length=500)
     normalized_query = models.CharField(_("normalised query"), max_length=500, db_index=True)
     result_count = models.PositiveIntegerField(_("results"))
+    # The first result's score (weights.py scale): a low one means only weak matches.
+    best_score = models.FloatField(_("best score"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     filters = models.CharField(_("filters"), max_length=300, blank=True)
     clicked_url = models.CharField(_("clicked result"), max_length=300, blank=True)
@@ -173,3 +177,101 @@ class SearchLog(models.Model):
 
     def __str__(self):
         return f"{self.query} ({self.result_count})"
+
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def best_bet_key(query: str) -> str:
+    """The query folded (full-width, traditional, case) with no spacing or punctuation:
+    "會議 登錄" and "会议登录" are one query to a best bet."""
+    from issues.search.analyzer import fold
+
+    return _NOT_WORD.sub("", fold(query))[:300]
+
+
+class BestBetQuerySet(models.QuerySet):
+    def for_query(self, query: str):
+        return self.filter(query_key=best_bet_key(query), is_active=True)
+
+
+class BestBet(models.Model):
+    """An entry editors pinned as the best answer for one query: ranked first for exactly
+    that query (folded, so full-width, traditional and spacing variants count), no other."""
+
+    query = models.CharField(_("query"), max_length=300)
+    query_key = models.CharField(_("folded query"), max_length=300, unique=True, editable=False)
+    issue = models.ForeignKey(
+        Issue,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("issue"),
+    )
+    error_code = models.ForeignKey(
+        ErrorCode,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("error code"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("pinned by"),
+    )
+    created_at = models.DateTimeField(_("pinned at"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = BestBetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["query"]
+        verbose_name = _("best bet")
+        verbose_name_plural = _("best bets")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(issue__isnull=False, error_code__isnull=True)
+                    | models.Q(issue__isnull=True, error_code__isnull=False)
+                ),
+                name="bestbet_points_to_one_entry",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.query} → {self.entry}"
+
+    def save(self, *args, **kwargs):
+        self.query_key = best_bet_key(self.query)
+        super().save(*args, **kwargs)
+
+    @property
+    def entry(self):
+        return self.issue or self.error_code
+
+    def clean(self):
+        if (self.issue_id is None) == (self.error_code_id is None):
+            raise ValidationError(_("Choose an issue or an error code (one of them)."))
+        self.query = " ".join(self.query.split())
+        self.query_key = best_bet_key(self.query)
+        if not self.query_key:
+            raise ValidationError({"query": _("Give the query it answers.")})
+        taken = BestBet.objects.filter(query_key=self.query_key).exclude(pk=self.pk)
+        if taken.exists():
+            raise ValidationError({"query": _("This query already has a best bet: edit that one.")})

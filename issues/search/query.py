@@ -20,7 +20,7 @@ from issues.search import terms as search_terms
 from issues.search.analyzer import Term, analyze_query, bigrams, fold
 from issues.search.backends import get_backend
 from issues.search.backends.base import FIELDS
-from issues.search.models import SearchEntry
+from issues.search.models import BestBet, SearchEntry
 from issues.search.ranking import (
     Match,
     idf,
@@ -223,7 +223,7 @@ def search(
     base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
     loaded = _load(analyzed, candidate_ids, base)
     measured = _measure(analyzed, loaded, counts, total)
-    ranked = _rank(analyzed, measured, min_share=min_share, limit=limit)
+    ranked = _pin_best_bet(query, _rank(analyzed, measured, min_share=min_share, limit=limit), base)
     outcome.total = len(ranked)
     outcome.entry_ids = [m.entry_id for m in ranked]
     outcome.results = _results(analyzed, ranked[:limit])
@@ -309,6 +309,23 @@ def _rank(analyzed: _Query, measured: list[Match], *, min_share: float, limit: i
     if len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS:
         _mark_phrases(matches, analyzed.phrase, analyzed.core, known_terms, limit)
     return score(matches, known_terms)
+
+
+def _pin_best_bet(query: str, ranked: list[Match], base) -> list[Match]:
+    """The entry editors pinned for exactly this query first (when this reader may see it
+    and it is within the filters), above every score, found by the query or not."""
+    bet = BestBet.objects.for_query(query).values_list("issue_id", "error_code_id")[:1]
+    if not bet:
+        return ranked
+    issue_id, error_code_id = bet[0]
+    wanted = Q(issue_id=issue_id) if issue_id else Q(error_code_id=error_code_id)
+    pinned = base.filter(wanted).values_list("pk", flat=True).first()
+    if pinned is None:
+        return ranked
+    top = max((m.score for m in ranked), default=0.0)
+    match = next((m for m in ranked if m.entry_id == pinned), None) or Match(entry_id=pinned)
+    match.score = top + weights.BEST_BET
+    return [match, *(m for m in ranked if m.entry_id != pinned)]
 
 
 def listed(query: str, entry_ids: list[int]) -> Outcome:

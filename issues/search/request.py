@@ -59,6 +59,7 @@ def run_search(
     limit: int = 20,
     source: str = SearchLog.Source.PAGE,
     log: bool = True,
+    continues: int | None = None,
     closest_when_empty: bool = False,
     facet_counts: bool = False,
 ) -> SearchRequest:
@@ -92,8 +93,10 @@ def run_search(
             query=query,
             normalized_query=searched.outcome.normalized,
             result_count=searched.outcome.total,
+            best_score=searched.outcome.results[0].score if searched.outcome.results else None,
             source=source,
             filters="&".join(f"{k}={params[k]}" for k in FACETS if params.get(k)),
+            continues=continues,
         )
     return searched
 

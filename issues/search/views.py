@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from issues.search import analytics
@@ -57,6 +58,22 @@ def record_click(request):
     The token comes with the results page (signed SearchLog id), so only the reader who
     saw the results can record a click, and only the first one counts.
     """
+    return _record(request)
+
+
+@csrf_exempt
+@require_POST
+def record_pick(request):
+    """Beacon for a suggestion picked while typing (static/js/suggest.js).
+
+    Header boxes sit on shared cached pages that carry no CSRF token; the signed token
+    from the suggestion response is the proof instead (a forged request cannot have it),
+    and all it can do is note one opened link of that one logged search.
+    """
+    return _record(request)
+
+
+def _record(request):
     url = request.POST.get("url", "")
     log_id = click_log_id(request.POST.get("token", ""))
     try:

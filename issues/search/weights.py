@@ -43,3 +43,12 @@ TERM_SHARE = 20.0  # … anywhere
 TEXT_SCORE = 10.0  # BM25F over the candidates, scaled to the best one
 PHRASE = 30.0  # the whole query appears verbatim (a pasted error message)
 PHRASE_MIN_CHARS = 4
+
+# A logged search whose best result scores below this found only weak matches (a content
+# gap, gaps/sources.py). On the blend above, an entry holding the query's words in its
+# title and symptoms scores 80-130; one holding a single common word of it ("会议" of
+# 视频会议卡顿) in its symptoms and text about 60. Exact codes score far above.
+WEAK_BEST_SCORE = 75.0
+# A best bet (an entry editors pinned for one query) scores this much above the best
+# other result, so it is first for exactly its query.
+BEST_BET = 1.0

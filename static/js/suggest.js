@@ -7,7 +7,10 @@
  * from /api/search/ (debounced, stale responses dropped); arrows move through
  * them, Enter opens one, Escape closes. A click on a result is reported with
  * navigator.sendBeacon and the page's signed click token; the link itself is the
- * real URL and navigates as usual. The filters fold away on a phone; on a wide
+ * real URL and navigates as usual. A suggestion picked is reported the same way,
+ * with the token its response carried; the next request of the same typing
+ * session sends that token back, so the log keeps one row per session holding
+ * its last query. The filters fold away on a phone; on a wide
  * screen they are opened.
  */
 (function () {
@@ -51,6 +54,7 @@
     var controller = null;
     var active = -1;
     var latest = 0;
+    var pick = { token: "", url: "" }; // from the last response: where to report a pick
 
     function options() {
       return list.querySelectorAll("[role=option]");
@@ -75,6 +79,7 @@
     }
 
     function render(data) {
+      pick = { token: data.click_token || pick.token, url: data.pick_url || pick.url };
       list.textContent = "";
       (data.results || []).forEach(function (result, i) {
         var item = document.createElement("li");
@@ -127,6 +132,7 @@
       controller = window.AbortController ? new AbortController() : null;
       var ticket = ++latest;
       var params = new URLSearchParams({ q: query, limit: String(LIMIT), suggest: "1" });
+      if (pick.token) params.set("token", pick.token);
       fetch(url + "?" + params.toString(), {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
@@ -158,7 +164,7 @@
         highlight(active - 1);
       } else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
-        window.location.assign(options()[active].querySelector("a").href);
+        follow(options()[active].querySelector("a"), active);
       } else if (event.key === "Escape") {
         close();
       }
@@ -166,9 +172,22 @@
 
     list.addEventListener("mousedown", function (event) {
       // Keep focus handling simple: follow the link before the input's blur closes the list.
-      var link = event.target.closest("a");
-      if (link) window.location.assign(link.href);
+      var item = event.target.closest("[role=option]");
+      var link = item && item.querySelector("a");
+      if (link) follow(link, Array.prototype.indexOf.call(options(), item));
     });
+
+    // Report the pick (a beacon survives the navigation), then go.
+    function follow(link, index) {
+      if (pick.token && pick.url && navigator.sendBeacon) {
+        var body = new FormData();
+        body.append("token", pick.token);
+        body.append("url", link.getAttribute("href"));
+        body.append("position", String(index + 1));
+        navigator.sendBeacon(pick.url, body);
+      }
+      window.location.assign(link.href);
+    }
 
     input.addEventListener("blur", function () {
       setTimeout(close, 150);

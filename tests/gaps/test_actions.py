@@ -8,7 +8,7 @@ from gaps.models import Gap
 from issues import workflow
 from issues.models import Cause, Fix, Issue
 from issues.search.models import Synonym
-from tests.issues.factories import make_product
+from tests.issues.factories import make_issue, make_product
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +70,29 @@ def test_linking_the_edit_that_answered_not_helpful(editor):
     gap.refresh_from_db()
     assert gap.status == Gap.Status.RESOLVED
     assert "revision 7" in gap.resolution
+
+
+def test_pinning_an_entry_as_the_best_answer_makes_search_rank_it_first(editor):
+    from django.contrib.auth.models import AnonymousUser
+
+    from issues.search.models import BestBet
+    from issues.search.query import search
+
+    product = make_product()
+    lag = make_issue(product=product, slug="lag", title="画面卡顿怎么办")
+    gap = query_gap("视频会议卡顿", kind=Gap.Kind.WEAK_RESULTS)
+    bet = actions.gap_pin_best_bet(gap=gap, user=editor, issue=lag)
+    assert (bet.query_key, bet.issue, bet.created_by, bet.updated_by) == (
+        "视频会议卡顿",
+        lag,
+        editor,
+        editor,
+    )
+    first = search("视频会议 卡顿", user=AnonymousUser()).results[0]
+    assert first.entry.url == lag.get_absolute_url()
+    gap.refresh_from_db()
+    assert (gap.status, gap.resolved_by) == (Gap.Status.RESOLVED, editor)
+    assert "画面卡顿怎么办" in gap.resolution
+    with pytest.raises(ValueError):
+        actions.gap_pin_best_bet(gap=query_gap("x"), user=editor)
+    assert BestBet.objects.count() == 1

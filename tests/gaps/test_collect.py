@@ -149,3 +149,62 @@ def test_a_dismissed_gap_stays_dismissed():
     searched("无关内容", minutes_ago=1)
     gaps_collect()
     assert Gap.objects.get().status == Gap.Status.DISMISSED
+
+
+def test_searches_answered_only_by_weak_matches_are_a_gap_and_good_answers_are_not(
+    client, shipped_content
+):
+    # 视频会议卡顿 finds SDK-login entries through the one word 会议; 扫码下载 finds its entry.
+    for query in ("视频会议卡顿", "屏幕共享黑屏", "扫码下载", "推送收不到"):
+        client.get("/search/", {"q": query})
+    scores = dict(SearchLog.objects.values_list("query", "best_score"))
+    assert scores["扫码下载"] > scores["视频会议卡顿"] > 0
+    gaps_collect()
+    weak = Gap.objects.filter(kind=Gap.Kind.WEAK_RESULTS)
+    assert sorted(weak.values_list("title", flat=True)) == ["屏幕共享黑屏", "视频会议卡顿"]
+    # A weak search is not counted again as abandoned.
+    SearchLog.objects.update(created_at=timezone.now() - timedelta(hours=1))
+    gaps_collect()
+    abandoned = Gap.objects.filter(kind=Gap.Kind.ABANDONED).values_list("title", flat=True)
+    assert sorted(abandoned) == ["扫码下载", "推送收不到"]
+
+
+def test_suggestions_typed_are_no_gaps_of_their_own():
+    log = searched("扫", results=0)
+    SearchLog.objects.filter(pk=log.pk).update(source="suggest")
+    gaps_collect()
+    assert not Gap.objects.exists()
+
+
+def test_a_monitor_down_that_an_issue_depends_on_is_a_gap_once_per_outage():
+    from probes.models import Monitor, MonitorState
+    from tests.probes.factories import make_checklist
+
+    issue = make_issue()
+    checklist = make_checklist(Target(kind="tcp", host="127.0.0.1", port="9"))
+    checklist.issues.add(issue)
+    lone = make_checklist(Target(kind="tcp", host="127.0.0.1", port="10"), slug="lone")
+    down_since = timezone.now() - timedelta(minutes=20)
+    monitor = Monitor.objects.create(
+        name="会议接入点", checklist=checklist, state=MonitorState.DOWN, state_since=down_since
+    )
+    Monitor.objects.create(
+        name="无关", checklist=lone, state=MonitorState.DOWN, state_since=down_since
+    )
+    Monitor.objects.create(name="正常", checklist=checklist, state=MonitorState.UP)
+    gaps_collect()
+    gaps_collect()
+    gap = Gap.objects.exclude(kind=Gap.Kind.DUE_FOR_REVIEW).get()
+    assert (gap.kind, gap.title, gap.issue, gap.signal_count) == (
+        Gap.Kind.MONITOR_DOWN,
+        "会议接入点",
+        issue,
+        1,
+    )
+    assert gap.url == monitor.get_absolute_url() and issue.title in gap.signals.get().detail
+    gap.status, gap.resolved_at = Gap.Status.RESOLVED, timezone.now()
+    gap.save()
+    Monitor.objects.filter(pk=monitor.pk).update(state_since=timezone.now() + timedelta(seconds=1))
+    gaps_collect()  # up in between, down again: the gap comes back
+    gap.refresh_from_db()
+    assert (gap.status, gap.signal_count, gap.reopened) == (Gap.Status.OPEN, 2, 1)

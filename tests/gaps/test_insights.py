@@ -14,13 +14,13 @@ from tests.issues.factories import make_issue, make_product
 pytestmark = pytest.mark.django_db
 
 
-def seed_searches(day_offset, *, total, zero, clicked):
+def seed_searches(day_offset, *, total, zero, clicked, source="page"):
     at = timezone.now() - timedelta(days=day_offset)
     for n in range(total):
         log = SearchLog.objects.create(
             query=f"q{n}",
             normalized_query=f"q{n}",
-            source="page",
+            source=source,
             result_count=0 if n < zero else 3,
         )
         is_clicked = zero <= n < zero + clicked
@@ -32,6 +32,8 @@ def seed_searches(day_offset, *, total, zero, clicked):
 def test_search_charts_count_and_rate_per_day():
     seed_searches(1, total=10, zero=2, clicked=6)
     seed_searches(0, total=4, zero=1, clicked=1)
+    # Typing sessions in the suggestions box are no searches; a pick is their click.
+    seed_searches(1, total=4, zero=0, clicked=1, source="suggest")
     metrics_refresh(days=3)
     end = timezone.localdate()
     start = end - timedelta(days=2)
@@ -40,8 +42,11 @@ def test_search_charts_count_and_rate_per_day():
     assert rates.series[0]["data"] == [0, 20.0, 25.0]  # no result
     assert rates.series[1]["data"] == [0, 20.0, 50.0]  # results, none opened
     assert clicks.series[0]["data"] == [0, 60.0, 25.0]
+    assert searches.series[1]["data"] == [0, 4, 0]
+    assert clicks.series[1]["data"] == [0, 25.0, 0]
     csv = searches.as_csv().splitlines()
-    assert csv[0] == ",searches" and csv[2] == f"{start + timedelta(days=1)},10"
+    assert csv[0] == ",searches,typed into the suggestions box"
+    assert csv[2] == f"{start + timedelta(days=1)},10,4"
 
 
 def test_helpfulness_per_product():

@@ -62,12 +62,32 @@ def test_search_api_rejects_bad_input_with_json_400(client, db, params, fragment
     assert fragment in response.json()["error"]
 
 
-def test_search_api_logs_queries_but_not_suggestions(client, shipped_content):
-    client.get("/api/search/", {"q": "扫码", "suggest": "1"})
-    assert SearchLog.objects.count() == 0
+def test_search_api_logs_queries_and_one_row_per_typing_session(client, shipped_content):
+    first = client.get("/api/search/", {"q": "扫码", "suggest": "1"}).json()
+    # The next keystroke's request sends the token back: the same row holds what is typed now.
+    client.get("/api/search/", {"q": "扫码下载", "suggest": "1", "token": first["click_token"]})
+    suggested = SearchLog.objects.get()
+    assert suggested.source == "suggest" and suggested.normalized_query == "扫码下载"
+    assert suggested.result_count > 0 and suggested.best_score > 0
     client.get("/api/search/", {"q": "扫码下载"})
-    log = SearchLog.objects.get()
+    log = SearchLog.objects.exclude(pk=suggested.pk).get()
     assert log.source == "api" and log.normalized_query == "扫码下载" and log.result_count > 0
+
+
+def test_a_suggestion_picked_is_recorded_without_a_csrf_token(shipped_content):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)  # header boxes sit on cached pages
+    data = client.get("/api/search/", {"q": "扫码下载", "suggest": "1"}).json()
+    url = data["results"][0]["url"]
+    response = client.post(
+        data["pick_url"], {"token": data["click_token"], "url": url, "position": "1"}
+    )
+    assert response.status_code == HTTPStatus.NO_CONTENT
+    log = SearchLog.objects.get()
+    assert (log.clicked_url, log.clicked_position) == (url, 1)
+    forged = client.post(data["pick_url"], {"token": "forged", "url": url, "position": "1"})
+    assert forged.status_code == HTTPStatus.BAD_REQUEST
 
 
 def test_internal_entries_hidden_from_anonymous_api_users(client, helpdesk, make_issue):
