@@ -45,7 +45,8 @@ def worker(monkeypatch):
             finally:
                 connection.close()
 
-        threading.Timer(0.8, execute).start()
+        # Long enough for the "checking" screenshot to finish before the page moves on.
+        threading.Timer(3.0, execute).start()
 
     monkeypatch.setattr(diagnosis_services, "probe_run_enqueue", enqueue)
 
