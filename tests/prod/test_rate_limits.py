@@ -15,6 +15,13 @@ from tests.prod.test_scaleout import ISSUE, Browser, csrf_token
 pytestmark = pytest.mark.slow
 
 
+class PatientGunicorn(Gunicorn):
+    """Workers warm up the search dictionaries first: on a busy machine that outlasts 30 s."""
+
+    def wait_until_serving(self, timeout: float = 120) -> None:
+        super().wait_until_serving(timeout)
+
+
 @pytest.fixture(scope="module")
 def server(static_root, tmp_path_factory):
     database = tmp_path_factory.mktemp("db") / "kbsite.sqlite3"
@@ -22,7 +29,7 @@ def server(static_root, tmp_path_factory):
     env = production_env(STATIC_ROOT=str(static_root), DATABASE_URL=f"sqlite:///{database}")
     deploy_database(env)
     logs = tmp_path_factory.mktemp("gunicorn")
-    with Gunicorn(env, workers=4, log_path=logs / "gunicorn.log") as running:
+    with PatientGunicorn(env, workers=3, log_path=logs / "gunicorn.log") as running:
         yield running
 
 
