@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import DateField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -103,15 +104,17 @@ class GapAdmin(admin.ModelAdmin):
         start, end = self._period(request)
         in_period = Q(days__day__gte=start, days__day__lte=end)
         period_days_qs = GapDay.objects.filter(day__gte=start, day__lte=end)
+        # Not ModelAdmin.get_queryset: it orders by get_ordering() before "impact" exists.
+        # Coalesce: a gap quiet in the period has impact 0, sorted last on every database.
         return (
-            super()
-            .get_queryset(request)
+            self.model._default_manager.get_queryset()
             .annotate(
-                impact=Sum("days__count", filter=in_period),
+                impact=Coalesce(Sum("days__count", filter=in_period), 0),
                 trend_start=Value(start, output_field=DateField()),
                 trend_end=Value(end, output_field=DateField()),
             )
             .prefetch_related(Prefetch("days", queryset=period_days_qs, to_attr="period_days"))
+            .order_by(*self.get_ordering(request))
         )
 
     def get_ordering(self, request):
