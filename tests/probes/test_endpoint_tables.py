@@ -4,7 +4,7 @@ import pytest
 
 from issues.importer import apply_files, read_document
 from issues.importer.signals import document_imported
-from issues.models import Issue, Product
+from issues.models import Product
 from probes.endpoint_tables import host_template, on_document_imported
 from probes.models import Checklist, ChecklistItem, Target
 from tests.importer.conftest import GUIDE
