@@ -1,6 +1,7 @@
 """The content-gap queue and the insights page, in the admin editors already use."""
 
 from datetime import timedelta
+from urllib.parse import unquote
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -126,7 +127,8 @@ class GapAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("link"))
     def link(self, gap):
-        return format_html('<a href="{}">{}</a>', gap.url, gap.url) if gap.url else "—"
+        # The link reads as typed ("/search/?q=投屏没有声音"), not percent-encoded.
+        return format_html('<a href="{}">{}</a>', gap.url, unquote(gap.url)) if gap.url else "—"
 
     @admin.display(description=gettext_lazy("signals in period"), ordering="impact")
     def impact(self, gap):

@@ -100,6 +100,19 @@ class Gap(models.Model):
         return self.status in (self.Status.RESOLVED, self.Status.DISMISSED)
 
 
+SOURCE_LABELS = {
+    "search:zero_results": _("search, no result"),
+    "search:abandoned": _("search, nothing opened"),
+    "search:weak_results": _("search, weak matches"),
+    "feedback": _("reader's answer"),
+    "diagnosis": _("diagnosis walk"),
+    "probe": _("check result"),
+    "monitor": _("monitor"),
+    "review": _("review date"),
+    "helpfulness": _("helpfulness"),
+}
+
+
 class Signal(models.Model):
     """One event behind a gap (a search, a feedback answer, a session, a check result).
 
@@ -121,6 +134,10 @@ class Signal(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.source_id}"
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCE_LABELS.get(self.source, self.source))
 
 
 class GapDay(models.Model):

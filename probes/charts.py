@@ -1,51 +1,45 @@
-"""A small latency-over-time chart, computed here and drawn as inline SVG by the template."""
+"""The latency-over-time chart of a target: the numbers only, as JSON the page carries
+(json_script); static/js/latency-chart.js draws them with Chart.js from the site's own static
+files, as the insights page does. Without JavaScript the results table below it remains."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-WIDTH, HEIGHT, PAD = 600, 160, 28
-
-
-@dataclass
-class ChartPoint:
-    x: float
-    y: float
-    ms: float
-    ok: bool
-    label: str
+from django.utils import timezone
 
 
 @dataclass
 class LatencyChart:
-    points: list[ChartPoint]
-    polyline: str
-    max_ms: float
-    width: int = WIDTH
-    height: int = HEIGHT
-    pad: int = PAD
+    labels: list[str]
+    ok_ms: list[float | None] = field(default_factory=list)  # None where the check failed
+    failed: list[float | None] = field(default_factory=list)  # 0 where it failed: on the baseline
+    outcomes: list[str] = field(default_factory=list)
 
     @property
-    def baseline(self) -> int:
-        return self.height - self.pad
+    def max_ms(self) -> float:
+        return max((ms for ms in self.ok_ms if ms is not None), default=0.0)
 
-    @property
-    def right(self) -> int:
-        return self.width - self.pad
+    def as_json(self) -> dict:
+        return {
+            "labels": self.labels,
+            "ok": self.ok_ms,
+            "failed": self.failed,
+            "outcomes": self.outcomes,
+        }
 
 
 def latency_chart(results) -> LatencyChart | None:
-    """Results oldest first; each plotted at its total time, failures marked at zero height."""
+    """Results oldest first; each at its total time, failures marked on the baseline."""
     rows = [r for r in results if r.finished_at and r.timings_ms]
     if not rows:
         return None
-    max_ms = max(r.timings_ms.get("total", 0) for r in rows) or 1.0
-    span = WIDTH - 2 * PAD
-    step = span / max(len(rows) - 1, 1)
-    points = []
-    for index, row in enumerate(rows):
-        total = float(row.timings_ms.get("total", 0))
+    # Local time, as the results table under the chart shows it.
+    chart = LatencyChart(
+        labels=[f"{timezone.localtime(row.finished_at):%Y-%m-%d %H:%M}" for row in rows]
+    )
+    for row in rows:
+        total = round(float(row.timings_ms.get("total", 0)), 1)
         ok = row.outcome == "ok"
-        y = HEIGHT - PAD - (total / max_ms) * (HEIGHT - 2 * PAD) if ok else HEIGHT - PAD
-        label = f"{row.finished_at:%Y-%m-%d %H:%M} · {row.outcome} · {total:.0f} ms"
-        points.append(ChartPoint(round(PAD + index * step, 1), round(y, 1), total, ok, label))
-    polyline = " ".join(f"{p.x},{p.y}" for p in points if p.ok)
-    return LatencyChart(points=points, polyline=polyline, max_ms=round(max_ms, 1))
+        chart.ok_ms.append(total if ok else None)
+        chart.failed.append(None if ok else 0)
+        chart.outcomes.append(row.get_outcome_display())
+    return chart

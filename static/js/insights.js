@@ -27,7 +27,14 @@
         maintainAspectRatio: false,
         animation: false,
         indexAxis: spec.kind === "bar" ? "y" : "x",
-        scales: { [spec.kind === "bar" ? "x" : "y"]: { beginAtZero: true, ticks: { callback: (v) => v + spec.unit } } },
+        // Counts are whole numbers; rates are shares of 100 %, drawn against the whole scale.
+        scales: {
+          [spec.kind === "bar" ? "x" : "y"]: {
+            beginAtZero: true,
+            suggestedMax: spec.unit === "%" ? 100 : undefined,
+            ticks: { precision: 0, callback: (v) => v + spec.unit },
+          },
+        },
         plugins: { legend: { display: spec.series.length > 1 } },
       },
     });

@@ -130,9 +130,14 @@ def test_target_history_draws_latency_over_time(prober_client, prober, open_tcp_
         )
         probe_run_execute(run=run)
     target = Target.objects.get(adhoc=True)
-    html = prober_client.get(target.get_absolute_url()).content.decode()
-    assert "<svg" in html and "<polyline" in html
-    assert html.count('class="point"') == 3
+    response = prober_client.get(target.get_absolute_url())
+    chart = response.context["chart"].as_json()
+    assert len(chart["labels"]) == 3 and all(ms is not None for ms in chart["ok"])
+    assert chart["failed"] == [None, None, None]
+    html = response.content.decode()
+    # Chart.js draws it from the JSON the page carries: no inline script, no SVG by hand.
+    assert 'id="latency-data" type="application/json"' in html and 'id="latency-chart"' in html
+    assert "vendor/chartjs/chart.umd.min.js" in html and "js/latency-chart.js" in html
 
 
 def test_adhoc_run_goes_through_the_guard(prober_client, monkeypatch, settings):
