@@ -300,12 +300,208 @@ def naive_search(query: str):
     return (issues + codes)[:RESULT_LIMIT]
 
 
+def exhaustive_scores(query: str, user) -> dict[int, float]:
+    """Entry id → kbsite's own score when its ranker scores EVERY entry holding any of
+    the query's tokens (and the codes it names), not only the candidates the database
+    hands it: the reference that rank-safe candidate selection must meet."""
+    from issues.search import query as q
+    from issues.search.backends import get_backend
+    from issues.search.models import SearchEntry
+
+    analyzed = q._analyze(query)
+    tokens = list({*analyzed.tokens, *q._term_tokens(analyzed.core)})
+    counts, total = q.search_terms.frequencies(tokens)
+    backend = get_backend()
+    everything = (
+        backend._matching(*backend.any_of(tokens), public_only=True, restrict=None, limit=10**9)
+        if tokens
+        else []
+    )
+    base = SearchEntry.objects.all().visible_to(user)
+    loaded = q._load(analyzed, everything, base)
+    ranked = q._rank(
+        analyzed,
+        q._measure(analyzed, loaded, counts, total),
+        min_share=q.weights.MIN_TERM_SHARE,
+        limit=RESULT_LIMIT,
+    )
+    return {m.entry_id: m.score for m in ranked}
+
+
+def best_of(scores: dict[int, float]) -> set[int]:
+    """The ids sharing the top score (ties are all 'the best')."""
+    top = max(scores.values(), default=None)
+    return {pk for pk, value in scores.items() if value >= top - 1e-9} if scores else set()
+
+
+def agreement(queries, served_tops, references):
+    """How many queries' served top-1 is an exhaustive best; the misses, for reading."""
+    agreed, misses = 0, []
+    for query, top, scores in zip(queries, served_tops, references, strict=True):
+        best = best_of(scores)
+        if (top is None and not best) or top in best:
+            agreed += 1
+        else:
+            misses.append((query, top, scores.get(top), sorted(best)[:3], scores.get(min(best))))
+    return agreed, misses
+
+
+class TantivyPeer:
+    """The same entries in Tantivy: the same analyzed tokens per field (whitespace
+    tokenizer over kbsite's analyzer output), the same field boosts as kbsite's BM25F
+    (weights.FIELD_WEIGHTS), the same query tokens, the same visibility (public only)."""
+
+    def __init__(self, directory: str):
+        import tantivy
+
+        from issues.search.backends.base import FIELDS
+
+        self.tantivy, self.fields, self.directory = tantivy, FIELDS, directory
+        builder = tantivy.SchemaBuilder()
+        builder.add_integer_field("entry", stored=True, indexed=True, fast=True)
+        builder.add_integer_field("public", indexed=True)
+        for name in FIELDS:
+            builder.add_text_field(name, tokenizer_name="whitespace")
+        self.index = tantivy.Index(builder.build(), path=directory)
+
+    def build(self) -> float:
+        from issues.search.models import SearchEntry
+
+        started = time.perf_counter()
+        writer = self.index.writer(heap_size=200_000_000, num_threads=2)
+        columns = ("title_tokens", "symptom_tokens", "code_tokens", "body_tokens", "meta_tokens")
+        rows = SearchEntry.objects.values_list("pk", "is_public", *columns).iterator(4000)
+        for pk, is_public, *texts in rows:
+            document = self.tantivy.Document(entry=pk, public=int(is_public))
+            for name, text in zip(self.fields, texts, strict=True):
+                document.add_text(name, text)
+            writer.add_document(document)
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        return time.perf_counter() - started
+
+    def size_bytes(self) -> int:
+        return sum(f.stat().st_size for f in Path(self.directory).rglob("*") if f.is_file())
+
+    def search(self, query: str) -> int | None:
+        """Analysis (kbsite's analyzer, as kbsite does) plus Tantivy's BM25 over the
+        boosted fields; the top entry id."""
+        from issues.search import query as q
+        from issues.search import weights
+
+        t = self.tantivy
+        tokens = q._analyze(query).tokens
+        if not tokens:
+            return None
+        should = [
+            (
+                t.Occur.Should,
+                t.Query.boost_query(
+                    t.Query.term_query(self.index.schema, name, token),
+                    weights.FIELD_WEIGHTS[name],
+                ),
+            )
+            for token in tokens
+            for name in self.fields
+        ]
+        text = t.Query.boolean_query(should)
+        public = t.Query.term_query(self.index.schema, "public", 1)
+        wanted = t.Query.boolean_query([(t.Occur.Must, text), (t.Occur.Must, public)])
+        hits = self.searcher.search(wanted, RESULT_LIMIT).hits
+        if not hits:
+            return None
+        return self.searcher.doc(hits[0][1])["entry"][0]
+
+
+def kbsite_index_bytes() -> str:
+    """The search index's size on disk as the database reports it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size('search_searchentry')")
+            return f"{cursor.fetchone()[0] / 1e6:.1f} MB (entries table with tsvectors and GIN)"
+        try:
+            cursor.execute(
+                "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_fts%' "
+                "OR name LIKE 'search_searchentry%'"
+            )
+            return f"{cursor.fetchone()[0] / 1e6:.1f} MB (FTS5 tables + entries table)"
+        except Exception:  # dbstat is optional in SQLite builds
+            cursor.execute("PRAGMA page_count")
+            pages = cursor.fetchone()[0]
+            cursor.execute("PRAGMA page_size")
+            return f"{pages * cursor.fetchone()[0] / 1e6:.1f} MB (whole database file)"
+
+
+def run_tantivy_peer(queries, served, references) -> dict:
+    with tempfile.TemporaryDirectory(prefix="kbsite_tantivy_") as directory:
+        peer = TantivyPeer(directory)
+        build_s = peer.build()
+        size = peer.size_bytes()
+        peer.search(queries[0])
+        tops: list = []
+        latencies = timed(lambda q: tops.append(peer.search(q)), queries)
+    same = kbsite_better = tantivy_better = 0
+    worse = []
+    for query, ours, theirs, scores in zip(queries, served, tops, references, strict=True):
+        mine, other = scores.get(ours, 0.0), scores.get(theirs, 0.0)
+        if ours == theirs or abs(mine - other) < 1e-9:
+            same += 1
+        elif mine > other:
+            kbsite_better += 1
+        else:
+            tantivy_better += 1
+            worse.append((query, ours, round(mine, 1), theirs, round(other, 1)))
+    return {
+        "build_s": build_s,
+        "size_mb": size / 1e6,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "same": same,
+        "kbsite_better": kbsite_better,
+        "tantivy_better": tantivy_better,
+        "worse": worse,
+        "queries": len(queries),
+    }
+
+
+def print_peer(peer: dict, ours: dict) -> None:
+    print("--- side by side with Tantivy (same tokens, same field boosts, same queries)")
+    print(
+        f"kbsite   p50 {ours['p50_ms']:.2f} ms  p95 {ours['p95_ms']:.2f} ms  "
+        f"p99 {ours['p99_ms']:.2f} ms  (analysis, candidates, re-rank, snippets)"
+    )
+    print(
+        f"tantivy  p50 {peer['p50_ms']:.2f} ms  p95 {peer['p95_ms']:.2f} ms  "
+        f"p99 {peer['p99_ms']:.2f} ms  (analysis, BM25 top 10, no snippets)"
+    )
+    print(
+        f"tantivy  build {peer['build_s']:.2f} s from kbsite's analyzed tokens "
+        f"(no analysis), index {peer['size_mb']:.1f} MB"
+    )
+    n = peer["queries"]
+    print(
+        f"top-1 judged by kbsite's ranker: as good {peer['same']}/{n}, "
+        f"kbsite better {peer['kbsite_better']}, tantivy better {peer['tantivy_better']} "
+        f"-> kbsite as good or better in {100 * (n - peer['tantivy_better']) / n:.1f}%"
+    )
+    for query, ours_id, mine, theirs, other in peer["worse"][:10]:
+        print(f"  tantivy better: {query!r} kbsite {ours_id} ({mine}) tantivy {theirs} ({other})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--naive-queries", type=int, default=60)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--peer", choices=["tantivy"], help="run the same queries on the same tokens in Tantivy"
+    )
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -386,6 +582,20 @@ def main() -> None:
         else:
             latencies = timed(lambda q: search(q, user=user, limit=RESULT_LIMIT), queries)
         naive = timed(naive_search, queries[: args.naive_queries])
+
+        def served_top(query):
+            results = search(query, user=user, limit=RESULT_LIMIT).results
+            return results[0].entry.pk if results else None
+
+        served = [served_top(query) for query in queries]
+        started = time.perf_counter()
+        references = [exhaustive_scores(query, user) for query in queries]
+        exhaustive_s = time.perf_counter() - started
+        agreed, misses = agreement(queries, served, references)
+        peer = None
+        if args.peer == "tantivy":
+            peer = run_tantivy_peer(queries, served, references)
+        index_size = kbsite_index_bytes()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keep)
 
@@ -397,6 +607,7 @@ def main() -> None:
         "p95_ms": round(percentile(latencies, 95), 2),
         "p99_ms": round(percentile(latencies, 99), 2),
         "naive_p95_ms": round(percentile(naive, 95), 2),
+        "top1_agreement_pct": round(100 * agreed / len(queries), 2),
     }
     print(f"database            {connection.vendor}")
     print(f"load average        {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -414,6 +625,15 @@ def main() -> None:
         f"p95 {result['naive_p95_ms']:.2f} ms"
     )
     print(f"speed-up at p95     {result['naive_p95_ms'] / max(result['p95_ms'], 1e-9):.1f}x")
+    print(
+        f"top-1 = exhaustive  {agreed}/{len(queries)} ({result['top1_agreement_pct']:.1f}%), "
+        f"exhaustive re-rank of every matching entry took {exhaustive_s:.0f} s"
+    )
+    for query, top, top_score, best, best_score in misses[:10]:
+        print(f"  missed: {query!r} served {top} ({top_score}), best {best} ({best_score})")
+    print(f"kbsite index size   {index_size}")
+    if peer:
+        print_peer(peer, result)
     if args.json:
         print(json.dumps(result))
 

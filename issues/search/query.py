@@ -15,10 +15,9 @@ from django.db.models import Q
 from django.utils.safestring import SafeString
 
 from issues.models import ErrorCode, can_read_internal
-from issues.search import code_lookup, highlight, synonyms, weights
+from issues.search import candidates, code_lookup, highlight, synonyms, weights
 from issues.search import terms as search_terms
 from issues.search.analyzer import Term, analyze_query, bigrams, fold
-from issues.search.backends import get_backend
 from issues.search.backends.base import FIELDS
 from issues.search.models import BestBet, SearchEntry
 from issues.search.ranking import (
@@ -199,6 +198,9 @@ class _Query:
     tokens: list[str]
     codes: code_lookup.CodeQuery
     code_tiers: dict[int, float] = field(default_factory=dict)  # ErrorCode id → tier
+    # Candidate rows read once per search (by _load), and the entries of the codes typed.
+    loaded: dict[int, "_Candidate"] = field(default_factory=dict)
+    code_entries: set[int] = field(default_factory=set)
 
     @property
     def phrase(self) -> str:
@@ -246,14 +248,61 @@ def _analyze(query: str) -> _Query:
 
 
 def _candidate_ids(analyzed: _Query, counts, total: int, *, user, entries) -> list[int]:
-    """The database's candidates: unscored, those holding every term first."""
-    return get_backend().search(
-        _selective(analyzed.tokens, counts, total),
-        every=_every_term(analyzed.core, counts),
+    """The database's candidates, rank-safe: asked for by levels in the order of the
+    best score their entries could reach, and scored until nothing left can overtake
+    the best found (candidates.select). Entries of issues explaining a typed code
+    score above any level, so they are always candidates."""
+    base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
+    # Terms no entry holds cannot count in the share (ranking.passes): leave them out.
+    known = [term for term in analyzed.core if _held_somewhere(term, counts)]
+    phrase_bigrams = {b for run in _HAN_RUN.findall(analyzed.folded) for b in bigrams(run)}
+
+    def lower_bound(ids: list[int]) -> float:
+        measured = _measure(analyzed, _load(analyzed, ids, base), counts, total)
+        matches = [m for m in measured if passes(m, len(known), weights.MIN_TERM_SHARE)]
+        if len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS:
+            _mark_phrases(matches, analyzed.phrase, analyzed.core, len(known), 1)
+        return max((_structure(m, len(known)) for m in matches), default=float("-inf"))
+
+    ids, _proven = candidates.select(
+        analyzed.tokens,
+        core=known,
+        phrase_bigrams=phrase_bigrams,
+        phrase_counts=len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS,
+        score_lower_bound=lower_bound,
         public_only=not can_read_internal(user),
         restrict=_restriction(entries),
-        limit=weights.CANDIDATES,
     )
+    return ids + _explaining_entries(analyzed, base)
+
+
+def _held_somewhere(term: Term, counts) -> bool:
+    return any(counts.get(token, 0) for token in term.tokens) or any(
+        all(counts.get(word, 0) for word in words) for words in term.alternatives
+    )
+
+
+def _structure(match: Match, term_count: int) -> float:
+    """The score without its text part (ranking.score): what no other candidate changes."""
+    share = (lambda n: n / term_count) if term_count else (lambda n: 0.0)
+    return (
+        match.code_tier
+        + weights.TITLE_SHARE * share(match.title_found)
+        + weights.SYMPTOM_SHARE * share(match.symptoms_found)
+        + weights.TERM_SHARE * share(match.terms_found)
+        + (weights.PHRASE if match.phrase else 0.0)
+    )
+
+
+def _explaining_entries(analyzed: _Query, base) -> list[int]:
+    if not (analyzed.code_tiers or analyzed.codes.words):
+        return []
+    code_ids = set(analyzed.code_tiers) | set(
+        SearchEntry.objects.filter(
+            kind=SearchEntry.Kind.ERROR_CODE, constant_key__in=analyzed.codes.words
+        ).values_list("error_code_id", flat=True)
+    )
+    return list(base.filter(issue_id__in=_issues_explaining(code_ids)).values_list("pk", flat=True))
 
 
 def _load(analyzed: _Query, candidate_ids: list[int], base) -> dict[int, _Candidate]:
@@ -263,8 +312,14 @@ def _load(analyzed: _Query, candidate_ids: list[int], base) -> dict[int, _Candid
         wanted |= Q(error_code_id__in=analyzed.code_tiers) | Q(
             constant_key__in=analyzed.codes.words, kind=SearchEntry.Kind.ERROR_CODE
         )
-    rows = base.filter(wanted).values_list(*_CANDIDATE_FIELDS)
-    return {row[0]: _Candidate.from_row(row) for row in rows}
+    # Rows read while choosing the candidates (candidates.select) are not read again.
+    cache, asked = analyzed.loaded, set(candidate_ids)
+    wanted &= ~Q(pk__in=[pk for pk in candidate_ids if pk in cache])
+    for row in base.filter(wanted).values_list(*_CANDIDATE_FIELDS):
+        cache[row[0]] = _Candidate.from_row(row)
+        if row[0] not in asked:
+            analyzed.code_entries.add(row[0])
+    return {pk: cache[pk] for pk in [*candidate_ids, *analyzed.code_entries] if pk in cache}
 
 
 def _measure(analyzed: _Query, loaded: dict[int, _Candidate], counts, total: int) -> list[Match]:

@@ -54,3 +54,60 @@ def test_title_or_symptom_match_is_found_behind_many_body_only_matches(make_issu
 
     top = [result.entry.issue_id for result in results[:3]]
     assert wanted.pk in top
+
+
+def _exhaustive_best(query: str) -> set[int]:
+    """The issues the re-rank puts first when it scores EVERY entry (no candidate
+    selection at all): the reference the served top-1 must equal."""
+    from issues.search import query as q
+    from issues.search.models import SearchEntry
+
+    analyzed = q._analyze(query)
+    tokens = list({*analyzed.tokens, *q._term_tokens(analyzed.core)})
+    counts, total = q.search_terms.frequencies(tokens)
+    every = SearchEntry.objects.all()
+    loaded = q._load(analyzed, list(every.values_list("pk", flat=True)), every.visible_to(None))
+    ranked = q._rank(
+        analyzed,
+        q._measure(analyzed, loaded, counts, total),
+        min_share=weights.MIN_TERM_SHARE,
+        limit=10,
+    )
+    top = ranked[0].score
+    ids = [m.entry_id for m in ranked if m.score >= top - 1e-9]
+    return set(SearchEntry.objects.filter(pk__in=ids).values_list("issue_id", flat=True))
+
+
+def test_served_top_is_the_exhaustive_best_behind_many_weaker_matches(product):
+    """Many entries name the server in title and symptoms and are indexed first; only
+    one says the whole thing the caller typed ("服务端白屏"). Taken in index order, the
+    first CANDIDATES would all be the weaker ones."""
+    from issues.models import Symptom
+    from issues.search.index import rebuild
+
+    weaker = Issue.objects.bulk_create(
+        Issue(
+            product=product,
+            slug=f"server-{number}",
+            title=f"服务端重启后闪退（案例 {number + 1}）",
+            summary="服务端升级新版本后闪退",
+            status="published",
+        )
+        for number in range(weights.CANDIDATES * 2 + 20)
+    )
+    Symptom.objects.bulk_create(
+        Symptom(issue=issue, text="服务端日志里出现白名单报错", position=1) for issue in weaker
+    )
+    wanted = Issue.objects.create(
+        product=product,
+        slug="server-white-screen",
+        title="服务端重启服务器后白屏",
+        summary="服务端白屏，常见原因是证书不受信任。",
+        status="published",
+    )
+    rebuild(workers=1)
+
+    served = search("服务端白屏", user=AnonymousUser()).results
+
+    assert _exhaustive_best("服务端白屏") == {wanted.pk}
+    assert served[0].entry.issue_id == wanted.pk

@@ -66,6 +66,21 @@ class SearchBackend:
         more = self._matching(*self.any_of(tokens), **bounds, limit=limit + len(found))
         return _merged(found, more)[:limit]
 
+    def matching_all(
+        self, conditions, *, public_only: bool, restrict=None, limit: int
+    ) -> list[int]:
+        """Ids of up to ``limit`` entries meeting every condition, a (groups, fields)
+        pair: every group held in one of ``fields`` (None: anywhere). Unscored."""
+        return self._matching(
+            *self.all_conditions(conditions),
+            public_only=public_only,
+            restrict=restrict,
+            limit=limit,
+        )
+
+    def all_conditions(self, conditions) -> tuple[str, list]:
+        raise NotImplementedError
+
     def any_of(self, tokens: Sequence[str]) -> tuple[str, list]:
         """A match expression (SQL or the engine's own syntax) and its parameters."""
         raise NotImplementedError

@@ -11,7 +11,6 @@ from issues.search.backends.base import (
     FIELDS,
     HEADLINE_FIELDS,
     SearchBackend,
-    entry_field_texts,
 )
 from issues.search.weights import PG_PROBE_ROWS, PG_WEIGHT_CLASS
 
@@ -36,8 +35,19 @@ DROP_SQL = [
     f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS document",
 ]
 
-_DOCUMENT_SQL = " || ".join(
-    f"setweight(to_tsvector('simple', %s), '{PG_WEIGHT_CLASS[name]}')" for name in FIELDS
+_COLUMNS = {
+    "title": "title_tokens",
+    "symptoms": "symptom_tokens",
+    "codes": "code_tokens",
+    "body": "body_tokens",
+    "meta": "meta_tokens",
+}
+_ROW_DOCUMENT_SQL = " || ".join(
+    f"setweight(to_tsvector('simple', {_COLUMNS[name]}), '{PG_WEIGHT_CLASS[name]}')"
+    for name in FIELDS
+)
+_ROW_HEADLINE_SQL = (
+    "to_tsvector('simple', " + " || ' ' || ".join(_COLUMNS[name] for name in HEADLINE_FIELDS) + ")"
 )
 # Each token is its own bound parameter: user text is never parsed as tsquery syntax.
 _ONE_WORD_QUERY = "plainto_tsquery('simple', %s)"
@@ -45,17 +55,16 @@ _ONE_WORD_QUERY = "plainto_tsquery('simple', %s)"
 
 class PostgresBackend(SearchBackend):
     def replace(self, entries: Sequence) -> None:
-        rows = [
-            (*entry_field_texts(entry).values(), _headline_text(entry), entry.pk)
-            for entry in entries
-        ]
-        if not rows:
+        # One statement per batch, from the analyzed text the saved rows already hold
+        # (a rebuild writes thousands of entries; a statement per row cost most of it).
+        ids = [entry.pk for entry in entries]
+        if not ids:
             return
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {TABLE} SET document = {_DOCUMENT_SQL}, "  # noqa: S608 - identifiers are constants; values are bound
-                "headline = to_tsvector('simple', %s) WHERE id = %s",
-                rows,
+            cursor.execute(
+                f"UPDATE {TABLE} SET document = {_ROW_DOCUMENT_SQL}, "  # noqa: S608 - identifiers are constants; values are bound
+                f"headline = {_ROW_HEADLINE_SQL} WHERE id = ANY(%s)",
+                [ids],
             )
 
     def remove(self, ids: Iterable[int]) -> None:
@@ -81,6 +90,27 @@ class PostgresBackend(SearchBackend):
             for group in groups
         )
         return expression, params
+
+    def all_conditions(self, conditions):
+        # A field is a weight class of the document (title A, shared with codes; symptoms
+        # B): a superset of the field, which keeps the levels' bounds safe.
+        expressions, params = [], []
+        for groups, fields in conditions:
+            classes = "".join(sorted({PG_WEIGHT_CLASS[name] for name in fields or ()}))
+            one = f"to_tsquery('simple', quote_literal(%s) || ':{classes}')" if classes else None
+            expressions.append(
+                " && ".join(
+                    "("
+                    + " || ".join(
+                        "(" + " && ".join([one or _ONE_WORD_QUERY] * len(words)) + ")"
+                        for words in group
+                    )
+                    + ")"
+                    for group in groups
+                )
+            )
+            params += [token for group in groups for words in group for token in words]
+        return " && ".join(f"({e})" for e in expressions), params
 
     def _holding_every(self, groups, *, public_only, restrict, limit, fields=FIELDS):
         """Driven by the rarest term first, then, if that does not fill the list, the
@@ -141,8 +171,3 @@ class PostgresBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *extra, limit])
             return [pk for (pk,) in cursor.fetchall()]
-
-
-def _headline_text(entry) -> str:
-    texts = entry_field_texts(entry)
-    return " ".join(texts[name] for name in HEADLINE_FIELDS)

@@ -69,6 +69,10 @@ class SQLiteFTS5Backend(SearchBackend):
             expression = "{" + " ".join(fields) + "} : (" + expression + ")"
         return expression, []
 
+    def all_conditions(self, conditions):
+        parts = [self.all_of(groups, fields=fields or FIELDS)[0] for groups, fields in conditions]
+        return " AND ".join(f"({part})" for part in parts), []
+
     def _matching(self, expression, params, *, public_only, restrict, limit):
         where, params = [f"{TABLE} MATCH %s"], [expression, *params]
         if public_only:
