@@ -71,7 +71,8 @@ class Document:
     title_extra: str = ""
     constant_key: str = ""  # looked up exactly when the query names the constant
 
-    def entry_fields(self) -> dict:
+    def entry_fields(self, tokens: dict[str, str] | None = None) -> dict:
+        """The SearchEntry's fields; ``tokens`` when already analyzed (analyze_sources)."""
         symptoms = "\n".join(self.symptoms)
         body = "\n".join(part for part in self.body if part)
         return {
@@ -84,12 +85,24 @@ class Document:
             "is_public": self.is_public,
             "network_related": self.network_related,
             "popularity": self.popularity,
-            "title_tokens": " ".join(analyze(f"{self.title}\n{self.title_extra}")),
-            "symptom_tokens": " ".join(analyze(f"{self.summary}\n{symptoms}")),
-            "code_tokens": " ".join(analyze(" ".join([*self.codes, *self.constants]))),
-            "body_tokens": " ".join(analyze(body)),
-            "meta_tokens": " ".join(analyze(" ".join(self.meta))),
+            **(tokens if tokens is not None else analyze_sources(self.token_sources())),
         }
+
+    def token_sources(self) -> dict[str, str]:
+        """The text each token column is analyzed from: plain strings, so a rebuild
+        can analyze them in other processes (index.rebuild)."""
+        return {
+            "title_tokens": f"{self.title}\n{self.title_extra}",
+            "symptom_tokens": f"{self.summary}\n" + "\n".join(self.symptoms),
+            "code_tokens": " ".join([*self.codes, *self.constants]),
+            "body_tokens": "\n".join(part for part in self.body if part),
+            "meta_tokens": " ".join(self.meta),
+        }
+
+
+def analyze_sources(sources: dict[str, str]) -> dict[str, str]:
+    """Each token column's analyzed text (tokens joined by spaces)."""
+    return {name: " ".join(analyze(text)) for name, text in sources.items()}
 
 
 def issue_document(issue: Issue) -> Document:

@@ -7,8 +7,11 @@ sends signals flagged ``raw``: those are skipped and the content loader's
 ``after_content_load`` hook rebuilds the whole index instead.
 """
 
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Prefetch
@@ -16,8 +19,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
 from issues.search import terms
+from issues.search.analyzer import analyze
 from issues.search.backends import get_backend
-from issues.search.documents import Document, document_for
+from issues.search.documents import Document, analyze_sources, document_for
 from issues.search.models import SearchEntry
 
 Progress = Callable[[str, int, int], None]
@@ -42,15 +46,15 @@ def _indexable_codes():
     return codes.prefetch_related(*_CODE_PREFETCH)
 
 
-def _build_entry(obj) -> tuple[SearchEntry, Document]:
-    document = document_for(obj)
+def _build_entry(obj, tokens: dict[str, str] | None = None) -> tuple[SearchEntry, Document]:
+    document = obj if isinstance(obj, Document) else document_for(obj)
     entry = SearchEntry(
         kind=document.kind,
         product_id=document.product_id,
         constant_key=document.constant_key,
         **document.link,
     )
-    for name, value in document.entry_fields().items():
+    for name, value in document.entry_fields(tokens).items():
         setattr(entry, name, value)
     return entry, document
 
@@ -97,13 +101,21 @@ def index_issue_and_codes(issue_ids: Iterable[int]) -> None:
     )
 
 
-def rebuild(*, progress: Progress | None = None, batch_size: int = 500) -> dict[str, int]:
-    """Drop every entry and index all published issues and all error codes again."""
+def rebuild(
+    *, progress: Progress | None = None, batch_size: int = 500, workers: int | None = None
+) -> dict[str, int]:
+    """Drop every entry and index all published issues and all error codes again.
+
+    The analysis (jieba, most of the time) runs in ``workers`` processes (default: one
+    per core; 1 analyses here) while this process reads the next batch and writes the
+    last one in bulk. The tokens are the same either way: the same analyze_sources.
+    """
     report = progress or (lambda label, done, total: None)
+    workers = workers or os.cpu_count() or 1
     backend = get_backend()
     counts = {}
     frequencies: Counter = Counter()
-    with transaction.atomic():
+    with transaction.atomic(), _analysis_pool(workers) as pool:
         backend.clear()
         with connection.cursor() as cursor:
             # Raw deletes: per-row delete signals would cost minutes on a large index.
@@ -116,23 +128,66 @@ def rebuild(*, progress: Progress | None = None, batch_size: int = 500) -> dict[
             ids = list(queryset.order_by("pk").values_list("pk", flat=True))
             total, done = len(ids), 0
             report(label, 0, total)
+            pending = None  # (documents, analysis under way)
             for start in range(0, total, batch_size):
-                batch = list(queryset.filter(pk__in=ids[start : start + batch_size]))
-                built = [_build_entry(obj) for obj in batch]
-                entries = SearchEntry.objects.bulk_create([entry for entry, _ in built])
-                SearchEntry.tags.through.objects.bulk_create(
-                    SearchEntry.tags.through(searchentry_id=entry.pk, tag_id=tag.pk)
-                    for entry, (_, document) in zip(entries, built, strict=True)
-                    for tag in document.tags
+                documents = [
+                    document_for(obj)
+                    for obj in queryset.filter(pk__in=ids[start : start + batch_size])
+                ]
+                sources = [document.token_sources() for document in documents]
+                analysis = (
+                    pool.map_async(analyze_sources, sources, chunksize=50)
+                    if pool
+                    else _Done([analyze_sources(s) for s in sources])
                 )
-                backend.replace(entries)
-                for entry in entries:
-                    frequencies.update(entry.distinct_tokens())
-                done += len(batch)
+                if pending:  # written while the workers analyse this batch
+                    done += _write_batch(*pending, backend, frequencies)
+                    report(label, done, total)
+                pending = (documents, analysis)
+            if pending:
+                done += _write_batch(*pending, backend, frequencies)
                 report(label, done, total)
             counts[label] = total
         terms.store(frequencies)
     return counts
+
+
+class _Done:
+    """An analysis already made here, read like the pool's AsyncResult."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def get(self):
+        return self.value
+
+
+@contextmanager
+def _analysis_pool(workers: int):
+    if workers <= 1:
+        yield None
+        return
+    analyze("预热 warm")  # jieba's dictionary loads once, before the fork, and is shared
+    # fork: the workers only analyse text, they never touch the database connection.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
+
+
+def _write_batch(documents, analysis, backend, frequencies: Counter) -> int:
+    built = [
+        _build_entry(document, tokens)
+        for document, tokens in zip(documents, analysis.get(), strict=True)
+    ]
+    entries = SearchEntry.objects.bulk_create([entry for entry, _ in built])
+    SearchEntry.tags.through.objects.bulk_create(
+        SearchEntry.tags.through(searchentry_id=entry.pk, tag_id=tag.pk)
+        for entry, (_, document) in zip(entries, built, strict=True)
+        for tag in document.tags
+    )
+    backend.replace(entries)
+    for entry in entries:
+        frequencies.update(entry.distinct_tokens())
+    return len(entries)
 
 
 def rebuild_after_content_load(loaded_apps: list[str]) -> None:
