@@ -34,6 +34,18 @@
             suggestedMax: spec.unit === "%" ? 100 : undefined,
             ticks: { precision: 0, callback: (v) => v + spec.unit },
           },
+          // Long entry names are cut on the axis (the tooltip and the table keep them whole).
+          ...(spec.kind === "bar" && {
+            y: {
+              ticks: {
+                callback: function (value) {
+                  const label = String(this.getLabelForValue(value));
+                  const room = window.innerWidth < 600 ? 12 : 28;
+                  return label.length > room ? label.slice(0, room - 1) + "…" : label;
+                },
+              },
+            },
+          }),
         },
         plugins: { legend: { display: spec.series.length > 1 } },
       },

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gaps.insights import helpfulness_per_product, search_charts
 from gaps.metrics import metrics_refresh
@@ -37,7 +37,8 @@ def test_search_charts_count_and_rate_per_day():
     metrics_refresh(days=3)
     end = timezone.localdate()
     start = end - timedelta(days=2)
-    searches, rates, clicks = search_charts(start, end)
+    with translation.override("en"):
+        searches, rates, clicks = search_charts(start, end)
     assert searches.series[0]["data"] == [0, 10, 4]
     assert rates.series[0]["data"] == [0, 20.0, 25.0]  # no result
     assert rates.series[1]["data"] == [0, 20.0, 50.0]  # results, none opened
