@@ -158,3 +158,28 @@ def test_journey_gaps(gaps_journey, knowledge, editor, reviewer):
     assert drawn and all(c["chart"] and c["width"] > 0 for c in drawn), drawn
     expect(page.locator("h2", has_text="每日搜索量")).to_be_visible()
     journey.shot("insights")
+
+
+def test_a_suggestion_picked_is_logged_once_per_typing_session(gaps_journey, knowledge):
+    from issues.search.models import SearchLog
+
+    journey, page = gaps_journey, gaps_journey.page
+    page.goto("/search/")
+    box = page.locator("#search-q")
+    box.press_sequentially("扫码", delay=50)
+    expect(page.locator("#search-suggestions [role=option]").first).to_be_visible()
+    box.press_sequentially("登录", delay=50)
+    option = page.locator("#search-suggestions [role=option]", has_text="扫码登录失败")
+    expect(option).to_be_visible()
+    journey.shot("suggestions")
+    with page.expect_navigation():
+        option.locator("a").click()
+    expect(page.locator("h1")).to_have_text("扫码登录失败")
+    logged = SearchLog.objects.get()  # one row for the whole typing session
+    assert (logged.source, logged.query) == ("suggest", "扫码登录")
+    deadline = 50
+    while not logged.clicked_at and deadline:  # the beacon lands beside the navigation
+        page.wait_for_timeout(100)
+        logged.refresh_from_db()
+        deadline -= 1
+    assert (logged.clicked_url, logged.clicked_position) == (knowledge.get_absolute_url(), 1)
