@@ -11,7 +11,10 @@ REPORT_ROWS = 50
 
 
 def _window(days: int):
-    return SearchLog.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    # Searches made, not typing sessions in the suggestions box (counted on the insights page).
+    return SearchLog.objects.filter(created_at__gte=timezone.now() - timedelta(days=days)).exclude(
+        source=SearchLog.Source.SUGGEST
+    )
 
 
 def top_queries(*, days: int, limit: int = REPORT_ROWS):

@@ -86,3 +86,13 @@ def test_editors_can_edit_synonyms_in_admin(editor_client):
     assert response.status_code == HTTPStatus.FOUND
     response = editor_client.post("/admin/search/synonym/add/", {"terms": "只有一个"})
     assert response.status_code == HTTPStatus.OK  # form error: two terms at least
+
+
+def test_the_report_counts_searches_not_typing_sessions_in_the_suggestions_box(editor_client):
+    make_log("打印机", 0)
+    partial = make_log("打", 0)
+    SearchLog.objects.filter(pk=partial.pk).update(source="suggest")
+    response = editor_client.get("/admin/search/searchlog/report/", HTTP_ACCEPT_LANGUAGE="en")
+    gaps = [row["normalized_query"] for row in response.context["zero_result_queries"]]
+    assert gaps == ["打印机"]
+    assert response.context["totals"]["searches"] == 1
