@@ -168,7 +168,12 @@ def test_a_suggestion_picked_is_logged_once_per_typing_session(gaps_journey, kno
     box = page.locator("#search-q")
     box.press_sequentially("扫码", delay=50)
     expect(page.locator("#search-suggestions [role=option]").first).to_be_visible()
-    box.press_sequentially("登录", delay=50)
+    # Mark the first list: the next response redraws it (and its token is then the one a
+    # pick reports). The next keystrokes' request carries the first response's token back.
+    page.evaluate("document.querySelector('#search-suggestions [role=option]').dataset.old = 1")
+    with page.expect_response(lambda r: "/api/search/" in r.url and "token=" in r.url):
+        box.press_sequentially("登录", delay=50)
+    expect(page.locator("#search-suggestions [data-old]")).to_have_count(0)
     option = page.locator("#search-suggestions [role=option]", has_text="扫码登录失败")
     expect(option).to_be_visible()
     journey.shot("suggestions")
