@@ -289,77 +289,103 @@ class _Guide:
             self.parsed.note(f"per-code explanations: {', '.join(self.code_fixes)}")
 
 
-def parse_plain(text: str, *, name: str) -> ParsedFile:
-    parsed = ParsedFile(name=name, format="plain")
-    lines = text.split("\n")
-    guide = _Guide(parsed)
-    sections: list[_Section] = []
-    section: _Section | None = None
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        stripped = line.strip()
-        if not stripped:
-            index += 1
-            continue
-        if is_table_start(lines, index):
-            table, index = read_table(lines, index)
-            if section is not None and table.kind() == "other":
-                (section.labels[section.current] if section.current else section.loose).append(
-                    table.markdown
-                )
+class _PlainReader:
+    """Reads a plain document line by line: each line is a table start, a section title, a
+    heading, a label line ("原因：…"), a line inside a section, or a line of the guide."""
+
+    def __init__(self, text: str, *, name: str):
+        self.parsed = ParsedFile(name=name, format="plain")
+        self.lines = text.split("\n")
+        self.guide = _Guide(self.parsed)
+        self.sections: list[_Section] = []
+        self.section: _Section | None = None
+
+    def read(self) -> ParsedFile:
+        index = 0
+        while index < len(self.lines):
+            if not self.lines[index].strip():
+                index += 1
+            elif is_table_start(self.lines, index):
+                index = self.on_table(index)
             else:
-                section = None
-                guide.add_table(table)
-            continue
-        index += 1
+                index += 1
+                self.on_line(self.lines[index - 1].strip(), index)
+        return self.assemble()
+
+    def on_table(self, index: int) -> int:
+        table, index = read_table(self.lines, index)
+        section = self.section
+        if section is not None and table.kind() == "other":
+            (section.labels[section.current] if section.current else section.loose).append(
+                table.markdown
+            )
+        else:
+            self.section = None
+            self.guide.add_table(table)
+        return index
+
+    def on_line(self, stripped: str, next_index: int) -> None:
         heading = _HEADING.match(stripped)
         title_text = heading.group(2) if heading else stripped
-        next_line = next((n.strip() for n in lines[index:] if n.strip()), "")
+        if self.starts_section(heading, title_text, next_index):
+            return
+        if heading:
+            self.on_heading(title_text)
+            return
+        label = _LABEL_LINE.match(stripped)
+        if self.section is not None and label:
+            kind = next(k for k, words in LABELS.items() if label.group(1) in words)
+            self.section.current = kind
+            self.section.labels.setdefault(kind, []).append(_strip_emphasis(label.group(2)))
+        elif self.section is not None and not _BOILERPLATE.search(stripped):
+            target = self.section.labels[self.section.current] if self.section.current else None
+            (target if target is not None else self.section.loose).append(stripped)
+        else:
+            self.guide.add_line(stripped)
+
+    def starts_section(self, heading, title_text: str, next_index: int) -> bool:
+        """A numbered title ("1. 扫码下载没有ip端口") opens a FAQ section: as a level-2+
+        heading, or as a plain line when a label line follows it."""
         if heading and len(heading.group(1)) >= 2:
             numbered_title = _SECTION_TITLE.match(ascii_digits(title_text))
         else:
             numbered_title = _PLAIN_SECTION_TITLE.match(ascii_digits(title_text))
+            next_line = next((n.strip() for n in self.lines[next_index:] if n.strip()), "")
             if numbered_title and not _LABEL_LINE.match(next_line):
                 numbered_title = None
-        if numbered_title:
-            section = _Section(numbered_title.group(1), numbered_title.group(2).strip())
-            sections.append(section)
-            continue
-        if heading:
-            section = None
-            if not parsed.recognised and not sections:
-                parsed.note(f"document title “{title_text}”")
-                guide.heading = guide.heading or title_text
-            else:
-                guide.add_line(title_text)
-            continue
-        label = _LABEL_LINE.match(stripped)
-        if section is not None and label:
-            kind = next(k for k, words in LABELS.items() if label.group(1) in words)
-            section.current = kind
-            section.labels.setdefault(kind, []).append(_strip_emphasis(label.group(2)))
-            continue
-        if section is not None and not _BOILERPLATE.search(stripped):
-            if section.current:
-                section.labels[section.current].append(stripped)
-            else:
-                section.loose.append(stripped)
-            continue
-        guide.add_line(stripped)
-    guide.finish()
-    for item in sections:
-        parsed.issues.append(_section_issue(parsed, item))
-    procedure = guide.issue()
-    if procedure is not None:
-        parsed.issues.insert(0, procedure)
-    home = procedure or (parsed.issues[0] if parsed.issues else None)
-    leftovers = guide.free + ([] if procedure else guide.intro)
-    for line in leftovers:
-        if home is None:
-            parsed.free_text.append(clean(line))
+        if not numbered_title:
+            return False
+        self.section = _Section(numbered_title.group(1), numbered_title.group(2).strip())
+        self.sections.append(self.section)
+        return True
+
+    def on_heading(self, title_text: str) -> None:
+        self.section = None
+        if not self.parsed.recognised and not self.sections:
+            self.parsed.note(f"document title “{title_text}”")
+            self.guide.heading = self.guide.heading or title_text
         else:
-            _keep_free_text(parsed, home, line, where="document")
-    if not parsed.issues and not parsed.error_codes:
-        parsed.warnings.append("nothing recognised: no numbered sections, tables or steps")
-    return parsed
+            self.guide.add_line(title_text)
+
+    def assemble(self) -> ParsedFile:
+        parsed, guide = self.parsed, self.guide
+        guide.finish()
+        for item in self.sections:
+            parsed.issues.append(_section_issue(parsed, item))
+        procedure = guide.issue()
+        if procedure is not None:
+            parsed.issues.insert(0, procedure)
+        home = procedure or (parsed.issues[0] if parsed.issues else None)
+        leftovers = guide.free + ([] if procedure else guide.intro)
+        for line in leftovers:
+            if home is None:
+                parsed.free_text.append(clean(line))
+            else:
+                _keep_free_text(parsed, home, line, where="document")
+        if not parsed.issues and not parsed.error_codes:
+            parsed.warnings.append("nothing recognised: no numbered sections, tables or steps")
+        return parsed
+
+
+def parse_plain(text: str, *, name: str) -> ParsedFile:
+    return _PlainReader(text, name=name).read()
