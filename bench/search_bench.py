@@ -500,6 +500,12 @@ def main() -> None:
     parser.add_argument("--naive-queries", type=int, default=60)
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
+        "--rebuild-workers",
+        type=int,
+        metavar="N",
+        help="on a kept database, time a rebuild analysing in N processes (1: serial) and stop",
+    )
+    parser.add_argument(
         "--peer", choices=["tantivy"], help="run the same queries on the same tokens in Tantivy"
     )
     parser.add_argument(
@@ -544,6 +550,15 @@ def main() -> None:
         if args.keep and SearchEntry.objects.count() == args.entries:
             codes = list(ErrorCode.objects.order_by("pk"))
             print(f"reusing the kept database ({args.entries} entries)", file=sys.stderr)
+            if args.rebuild_workers:
+                started = time.perf_counter()
+                rebuild(batch_size=1000, workers=args.rebuild_workers)
+                print(
+                    f"rebuild of {args.entries} entries, {args.rebuild_workers} analysing "
+                    f"process(es): {time.perf_counter() - started:.1f} s, load average "
+                    f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+                )
+                return
         else:
             if args.keep:  # a half-built or different-size leftover: start again
                 connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)

@@ -20,7 +20,7 @@ from issues.search.backends import get_backend
 
 # Most entries one query may score before the stop rule gives up on proving safety
 # (then the rest of the level is taken in index order, as before).
-POOL = 600
+POOL = 300
 
 
 def term_alternatives(term: Term) -> list[list[str]]:
@@ -76,11 +76,13 @@ def select(tokens, *, core, phrase_bigrams, phrase_counts, score_lower_bound, **
     backend = get_backend()
     chosen: list[int] = []
     seen: set[int] = set()
-    best = float("-inf")
+    best = score_lower_bound([])  # the entries of codes typed outrank every level
     for bound, conditions in levels(core, phrase_bigrams, phrase_counts) or [(None, [])]:
         if bound is not None and best >= bound - 1e-9:
             return chosen, True
         room = POOL - len(chosen)
+        if not conditions:  # unproven from here: as many as before, in index order
+            room = min(room, weights.CANDIDATES)
         if conditions:
             ids = backend.matching_all(conditions, limit=room + len(seen) + 1, **bounds)
         elif tokens:  # the last level: entries holding any token, even too few terms
