@@ -5,54 +5,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('issues', '0004_review_permission_code_status_entry_revisions'),
+        ("issues", "0004_review_permission_code_status_entry_revisions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='feedback',
-            name='error_code',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='issues.errorcode', verbose_name='error code'),
+            model_name="feedback",
+            name="error_code",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="feedback",
+                to="issues.errorcode",
+                verbose_name="error code",
+            ),
         ),
         migrations.AlterField(
-            model_name='cause',
-            name='issue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='causes', to='issues.issue', verbose_name='issue'),
+            model_name="cause",
+            name="issue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="causes",
+                to="issues.issue",
+                verbose_name="issue",
+            ),
         ),
         migrations.AlterField(
-            model_name='feedback',
-            name='issue',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='issues.issue', verbose_name='issue'),
+            model_name="feedback",
+            name="issue",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="feedback",
+                to="issues.issue",
+                verbose_name="issue",
+            ),
         ),
         migrations.AlterField(
-            model_name='fix',
-            name='issue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fixes', to='issues.issue', verbose_name='issue'),
+            model_name="fix",
+            name="issue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="fixes",
+                to="issues.issue",
+                verbose_name="issue",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcause',
-            name='issue',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='issues.issue', verbose_name='issue'),
+            model_name="historicalcause",
+            name="issue",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="issues.issue",
+                verbose_name="issue",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfix',
-            name='issue',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='issues.issue', verbose_name='issue'),
+            model_name="historicalfix",
+            name="issue",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="issues.issue",
+                verbose_name="issue",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsymptom',
-            name='issue',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='issues.issue', verbose_name='issue'),
+            model_name="historicalsymptom",
+            name="issue",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="issues.issue",
+                verbose_name="issue",
+            ),
         ),
         migrations.AlterField(
-            model_name='symptom',
-            name='issue',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='symptoms', to='issues.issue', verbose_name='issue'),
+            model_name="symptom",
+            name="issue",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="symptoms",
+                to="issues.issue",
+                verbose_name="issue",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('error_code__isnull', True), ('issue__isnull', False)), models.Q(('error_code__isnull', False), ('issue__isnull', True)), _connector='OR'), name='feedback_on_issue_or_code'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("error_code__isnull", True), ("issue__isnull", False)),
+                    models.Q(("error_code__isnull", False), ("issue__isnull", True)),
+                    _connector="OR",
+                ),
+                name="feedback_on_issue_or_code",
+            ),
         ),
     ]

@@ -122,10 +122,25 @@
       });
     }
 
+    // The typing session's first request, until its token arrives: later keystrokes wait
+    // for it instead of racing it, so a session is one log row even on a slow server.
+    var first = null;
+    var waiting = false;
+
     function fetchSuggestions() {
       var query = input.value.trim();
       if (query.length < MIN_CHARS) {
         close();
+        return;
+      }
+      if (!pick.token && first) {
+        if (!waiting) {
+          waiting = true;
+          first.then(function () {
+            waiting = false;
+            fetchSuggestions();
+          });
+        }
         return;
       }
       if (controller) controller.abort();
@@ -133,7 +148,7 @@
       var ticket = ++latest;
       var params = new URLSearchParams({ q: query, limit: String(LIMIT), suggest: "1" });
       if (pick.token) params.set("token", pick.token);
-      fetch(url + "?" + params.toString(), {
+      var request = fetch(url + "?" + params.toString(), {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
         signal: controller ? controller.signal : undefined,
@@ -142,11 +157,19 @@
           return response.ok ? response.json() : { results: [] };
         })
         .then(function (data) {
+          if (!pick.token && data.click_token) {
+            pick = { token: data.click_token, url: data.pick_url || pick.url };
+          }
           if (ticket === latest) render(data);
         })
         .catch(function () {
           /* aborted or offline: the form still works */
         });
+      if (!pick.token) {
+        first = request.then(function () {
+          first = null;
+        });
+      }
     }
 
     input.addEventListener("input", function () {

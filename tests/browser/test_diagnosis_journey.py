@@ -87,7 +87,9 @@ def test_staff_walk_the_sdk_flow_from_1018_to_the_escalation(
 
     # Step 1: which code did onLogin() return? Keyboard: pick the answer and press Enter.
     expect(page.locator("#step-title")).to_contain_text("onLogin()")
-    expect(page.locator(".walk__progress")).to_contain_text(journey.text("这是第一步。", "This is the first step."))
+    expect(page.locator(".walk__progress")).to_contain_text(
+        journey.text("这是第一步。", "This is the first step.")
+    )
     journey.shot("first-question")
     answer = page.get_by_label(re.compile("^-1018 kTMSDKErrorLoginNetError"))
     answer.check()

@@ -6,44 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('issues', '0005_feedback_on_error_codes'),
-        ('search', '0005_headline_index'),
+        ("issues", "0005_feedback_on_error_codes"),
+        ("search", "0005_headline_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='searchlog',
-            name='best_score',
-            field=models.FloatField(blank=True, null=True, verbose_name='best score'),
+            model_name="searchlog",
+            name="best_score",
+            field=models.FloatField(blank=True, null=True, verbose_name="best score"),
         ),
         migrations.AlterField(
-            model_name='searchlog',
-            name='source',
-            field=models.CharField(choices=[('page', 'search page'), ('api', 'API'), ('suggest', 'suggestions')], max_length=8, verbose_name='source'),
+            model_name="searchlog",
+            name="source",
+            field=models.CharField(
+                choices=[("page", "search page"), ("api", "API"), ("suggest", "suggestions")],
+                max_length=8,
+                verbose_name="source",
+            ),
         ),
         migrations.CreateModel(
-            name='BestBet',
+            name="BestBet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('query', models.CharField(max_length=300, verbose_name='query')),
-                ('query_key', models.CharField(editable=False, max_length=300, unique=True, verbose_name='folded query')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='pinned at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='changed at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pinned by')),
-                ('error_code', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='issues.errorcode', verbose_name='error code')),
-                ('issue', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='issues.issue', verbose_name='issue')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='changed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("query", models.CharField(max_length=300, verbose_name="query")),
+                (
+                    "query_key",
+                    models.CharField(
+                        editable=False, max_length=300, unique=True, verbose_name="folded query"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="pinned at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="changed at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pinned by",
+                    ),
+                ),
+                (
+                    "error_code",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="issues.errorcode",
+                        verbose_name="error code",
+                    ),
+                ),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="issues.issue",
+                        verbose_name="issue",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'best bet',
-                'verbose_name_plural': 'best bets',
-                'ordering': ['query'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('error_code__isnull', True), ('issue__isnull', False)), models.Q(('error_code__isnull', False), ('issue__isnull', True)), _connector='OR'), name='bestbet_points_to_one_entry')],
+                "verbose_name": "best bet",
+                "verbose_name_plural": "best bets",
+                "ordering": ["query"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("error_code__isnull", True), ("issue__isnull", False)),
+                            models.Q(("error_code__isnull", False), ("issue__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="bestbet_points_to_one_entry",
+                    )
+                ],
             },
         ),
     ]
