@@ -166,3 +166,24 @@ def test_the_insights_page_draws_every_chart_and_each_downloads_as_csv(editor_cl
     searches = editor_client.get(url, {"csv": "searches", "period": "7"}).content.decode()
     assert searches.splitlines()[-1].split(",")[1] == "3"
     assert editor_client.get(url, {"csv": "nope"}).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_collect_now_files_what_happened_since_the_scheduler_ran(editor_client):
+    SearchLog.objects.create(
+        query="视频会议卡顿", normalized_query="视频会议卡顿", result_count=0, source="page"
+    )
+    assert listed(editor_client) == []
+    response = editor_client.post(reverse("admin:gaps_gap_collect"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == HTTPStatus.FOUND
+    assert "视频会议卡顿" in listed(editor_client)
+    assert any("new signals filed" in str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_insights_count_today_without_waiting_for_the_collector(editor_client):
+    for n in range(3):
+        SearchLog.objects.create(
+            query=f"q{n}", normalized_query=f"q{n}", result_count=n, source="page"
+        )
+    response = editor_client.get(reverse("admin:gaps_gap_insights"), HTTP_ACCEPT_LANGUAGE="en")
+    searches = next(c for c in response.context["charts"] if c.name == "searches")
+    assert searches.series[0]["data"][-1] == 3
