@@ -108,11 +108,14 @@ def correct(query: str, *, user) -> Correction | None:
             replaced.append((name, constant))
     for typed in sorted(lookalikes):
         code = vocabulary.code(typed)
-        if code:
+        if code and code != typed:  # "-1019" as written is found, not corrected
             replaced.append((typed, code))
     if not replaced:
         return None
-    return Correction(query=_replace(query, folded, replaced), replaced=replaced)
+    corrected = _replace(query, folded, replaced)
+    if corrected == " ".join(query.split()):
+        return None
+    return Correction(query=corrected, replaced=replaced)
 
 
 def _replace(query: str, folded: str, replaced: list[tuple[str, str]]) -> str:

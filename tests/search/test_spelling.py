@@ -46,3 +46,10 @@ def test_what_needs_no_correction_is_left_alone(shipped_content, query):
 
 def test_a_code_the_reader_cannot_find_is_never_suggested(db):
     assert corrected("2OO4") is None  # an empty index knows no codes
+
+
+@pytest.mark.django_db
+def test_a_code_typed_as_written_is_not_offered_as_a_correction(shipped_content):
+    # "-1019" is found exactly: a "did you mean -1019" would read as if it was not.
+    assert correct("-1019", user=AnonymousUser()) is None
+    assert correct("错误码 -1019", user=AnonymousUser()) is None
