@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from probes.explain import result_text
 from probes.models import (
     AlertChannel,
     AlertDelivery,
@@ -61,6 +62,12 @@ class ProbeResultInline(admin.TabularInline):
         "explanation",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("explanation"))
+    def explanation(self, row):
+        """Worded now, in the editor's language, from the stored codes."""
+        return result_text(row) if row.outcome else ""
+
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):

@@ -349,7 +349,6 @@ class ProbeResult(models.Model):
     addresses = models.JSONField(_("addresses"), default=list, blank=True)
     timings_ms = models.JSONField(_("timings (ms)"), default=dict, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    explanation = models.TextField(_("explanation"), blank=True)
     fix_issue = models.ForeignKey(
         "issues.Issue",
         null=True,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from probes.models import Checklist, ChecklistItem, Target
-from probes.services import probe_run_create
+from probes.services import probe_run_create, probe_run_execute
 from tests.probes.factories import make_checklist
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,11 @@ def test_runs_are_a_read_only_audit_trail(admin, django_user_model):
     run = probe_run_create(user=None, source="cli", targets=["dns:a.test"])
     assert admin.get(reverse("admin:probes_proberun_change", args=[run.pk])).status_code == 200
     assert admin.get(reverse("admin:probes_proberun_add")).status_code == HTTPStatus.FORBIDDEN
+
+
+def test_a_result_row_is_explained_in_the_editors_language(admin, closed_tcp_port):
+    run = probe_run_create(user=None, source="cli", targets=[f"tcp://127.0.0.1:{closed_tcp_port}"])
+    probe_run_execute(run=run)
+    url = reverse("admin:probes_proberun_change", args=[run.pk])
+    assert "拒绝" in admin.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "refused" in admin.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode().lower()

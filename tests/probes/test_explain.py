@@ -133,5 +133,9 @@ def test_plain_text_for_alerts_and_the_api_follows_the_active_language(fix):
 
 def test_a_run_row_keeps_no_sentence(user, closed_tcp_port):
     row = run_one(user, targets=[f"tcp://127.0.0.1:{closed_tcp_port}"])
-    assert row.explanation == ""
+    stored = repr(ProbeResult.objects.filter(pk=row.pk).values().get())
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            sentence = reason_text(row.details)
+        assert sentence and sentence not in stored  # only codes and parameters are kept
     assert ProbeRun.objects.get().results.count() == 1

