@@ -18,7 +18,7 @@ from gaps.models import Gap
 from issues.models import Feedback, Issue
 from issues.search import weights
 from issues.search.models import SearchLog
-from issues.search.privacy import mask_personal_data
+from kbsite.privacy import mask_personal_data
 from probes.models import ChecklistItem, Monitor, MonitorState, ProbeResult
 from probes.outcomes import NEUTRAL_OUTCOMES, Outcome
 

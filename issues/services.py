@@ -1,6 +1,7 @@
 """Writes with side effects. Keyword-only arguments, one job each."""
 
 from issues.models import ErrorCode, Feedback, Issue
+from kbsite.privacy import mask_personal_data
 from kbsite.ratelimit import Rate, RateLimited, hit
 
 
@@ -28,5 +29,8 @@ def feedback_submit(
     except RateLimited as exc:
         raise FeedbackRateLimited from exc
     return Feedback.objects.create(
-        issue=issue, error_code=error_code, helpful=helpful, comment=comment.strip()
+        issue=issue,
+        error_code=error_code,
+        helpful=helpful,
+        comment=mask_personal_data(comment.strip()),
     )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from issues.search.models import SearchLog
-from issues.search.privacy import mask_personal_data
+from kbsite.privacy import mask_personal_data
 
 PRUNE_EVERY_SECONDS = 3600
 _last_prune = {"at": 0.0}

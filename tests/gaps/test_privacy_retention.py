@@ -11,7 +11,7 @@ from gaps.models import Gap, GapDay, Signal
 from gaps.prune import gaps_prune
 from issues.search.analytics import log_search
 from issues.search.models import SearchLog
-from issues.search.privacy import mask_personal_data
+from kbsite.privacy import mask_personal_data
 
 pytestmark = pytest.mark.django_db
 

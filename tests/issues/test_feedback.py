@@ -128,3 +128,25 @@ def test_feedback_does_not_touch_the_issue_version(client, issue):
     client.post(feedback_url(issue), {"helpful": "yes"})
     issue.refresh_from_db()
     assert issue.version == version
+
+
+def test_a_comment_is_stored_with_personal_data_masked(client, issue):
+    typed = "call me on 138-0013-8000 or mail li.lei@example.com, still fails with -1019"
+    client.post(feedback_url(issue), {"helpful": "no", "comment": typed})
+    assert Feedback.objects.get(issue=issue).comment == (
+        "call me on [phone] or mail [email], still fails with -1019"
+    )
+
+
+def test_the_migration_masks_comments_stored_before(issue):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Feedback.objects.create(issue=issue, helpful=False, comment="mail li.lei@example.com")
+    Feedback.objects.create(issue=issue, helpful=True, comment="fine now")
+    import_module("issues.migrations.0006_mask_feedback_comments").mask_comments(apps, None)
+    assert sorted(Feedback.objects.values_list("comment", flat=True)) == [
+        "fine now",
+        "mail [email]",
+    ]

@@ -1,5 +1,6 @@
-"""What a log may keep of what a reader typed: phone numbers, email addresses and
-token-like strings are masked before a query is stored (docs/gaps.md, privacy)."""
+"""What kbsite may keep of what a reader typed: phone numbers, email addresses and
+token-like strings are masked before a search query or a feedback comment is stored
+(docs/gaps.md, privacy)."""
 
 import re
 
