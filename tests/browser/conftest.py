@@ -128,14 +128,10 @@ class Journey:
         return path
 
 
-@pytest.fixture(
-    params=[(lang, width) for lang in JOURNEY_LANGUAGES for width in JOURNEY_WIDTHS],
-    ids=lambda param: f"{param[0]}-{param[1]}",
-)
-def journey(request, browser, live_server, artifacts_dir):
-    """A browser in one language at one width; the test runs at 390 and 1280 wide, in
-    zh-hans and en. The language cookie is set as the site's switcher sets it."""
-    language, width = request.param
+@contextmanager
+def open_journey(browser, live_server, folder: Path, *, language: str, width: int, timeout=10_000):
+    """A new browser context in ``language`` at ``width``, the language cookie set as the
+    site's switcher sets it; closed when the journey ends."""
     context = browser.new_context(
         base_url=live_server.url,
         locale=JOURNEY_LANGUAGES[language],
@@ -148,7 +144,21 @@ def journey(request, browser, live_server, artifacts_dir):
         [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(timeout)
+    try:
+        yield Journey(page, language=language, width=width, folder=folder)
+    finally:
+        context.close()
+
+
+@pytest.fixture(
+    params=[(lang, width) for lang in JOURNEY_LANGUAGES for width in JOURNEY_WIDTHS],
+    ids=lambda param: f"{param[0]}-{param[1]}",
+)
+def journey(request, browser, live_server, artifacts_dir):
+    """A browser in one language at one width; the test runs at 390 and 1280 wide, in
+    zh-hans and en."""
+    language, width = request.param
     folder = artifacts_dir / "journeys" / request.node.originalname
-    yield Journey(page, language=language, width=width, folder=folder)
-    context.close()
+    with open_journey(browser, live_server, folder, language=language, width=width) as journey:
+        yield journey

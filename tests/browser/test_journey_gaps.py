@@ -12,7 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from issues.models import Cause, Fix, Issue, Product, Symptom
-from tests.browser.conftest import JOURNEY_WIDTHS, Journey
+from tests.browser.conftest import JOURNEY_WIDTHS, open_journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -23,23 +23,11 @@ FIX = "在系统设置里打开投屏音频，再重新投屏。"
 
 @pytest.fixture(params=list(JOURNEY_WIDTHS), ids=lambda width: f"zh-hans-{width}")
 def gaps_journey(request, browser, live_server, artifacts_dir):
-    width = request.param
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport={"width": width, "height": JOURNEY_WIDTHS[width]},
-        is_mobile=width < 600,
-        has_touch=width < 600,
-    )
-    host = live_server.url.split("//", 1)[1].split(":", 1)[0]
-    context.add_cookies(
-        [{"name": "django_language", "value": "zh-hans", "domain": host, "path": "/"}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
     folder = artifacts_dir / "journeys" / "test_journey_gaps"
-    yield Journey(page, language="zh-hans", width=width, folder=folder)
-    context.close()
+    with open_journey(
+        browser, live_server, folder, language="zh-hans", width=request.param, timeout=15_000
+    ) as journey:
+        yield journey
 
 
 @pytest.fixture
