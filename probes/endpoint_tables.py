@@ -7,6 +7,11 @@ have curated it: nothing of theirs is removed); otherwise one is created.
 
 import re
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from issues.importer.document import Endpoint, EndpointTable
 from issues.importer.report import Change, FileReport
 from issues.models import Issue
@@ -31,10 +36,14 @@ def _checklist_for(issue: Issue, *, source_name: str) -> tuple[Checklist, bool]:
     checklist = issue.probe_checklists.order_by("pk").first()
     if checklist is not None:
         return checklist, False
+    # Title and description are content (editors may rename the checklist), so they are
+    # written once, in the site's language like the imported entry itself, not the
+    # language of whoever happened to run the import.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(title)s: endpoints") % {"title": issue.title[:180]}
+        description = _("Imported from %(file)s.") % {"file": source_name}
     checklist = Checklist.objects.create(
-        slug=f"{issue.slug}-endpoints"[:64],
-        title=f"{issue.title[:180]}: endpoints",
-        description=f"Imported from {source_name}.",
+        slug=f"{issue.slug}-endpoints"[:64], title=title, description=description
     )
     checklist.issues.add(issue)
     return checklist, True
@@ -106,7 +115,10 @@ def checklist_import_endpoint_table(
     added = _add_missing_items(checklist, issue=issue, table=table)
     _ensure_prefix_parameter(checklist, table=table)
     action = "created" if created else ("updated" if added else "unchanged")
-    return Change(action, "probe checklist", checklist.slug, [f"{added} target(s) added"])
+    added_text = ngettext("%(count)d target added", "%(count)d targets added", added) % {
+        "count": added
+    }
+    return Change(action, "probe checklist", checklist.slug, [added_text])
 
 
 def on_document_imported(sender, *, report: FileReport, **kwargs) -> bool:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from issues.importer.apply import ImportProblem, apply_files
 from issues.importer.limits import import_max_bytes
 from issues.importer.reader import read_uploads
+from issues.importer.report import totals_text
 from issues.models import Product
 from issues.versioning import StaleEditError
 
@@ -207,7 +208,7 @@ class ImportAdminMixin:
         except (ImportProblem, StaleEditError) as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:issues_issue_import"))
-        totals = ", ".join(f"{n} {action}" for action, n in sorted(result.totals().items()))
+        totals = totals_text(result.totals())
         names = ", ".join(report.name for report in result.accepted)
         self.message_user(
             request,

@@ -9,6 +9,7 @@ and the search-index signals apply exactly as for an edit in the admin.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from issues.codes import normalize_code
 from issues.importer.checks import ImportOptions, check_files
@@ -185,7 +186,9 @@ class Writer:
             return None
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            report.parsed.warnings.append(f"approver “{username}” has no account here; left empty")
+            report.parsed.warnings.append(
+                _("approver “%(user)s” has no account here; left empty") % {"user": username}
+            )
         return user
 
     def apply_tag_drafts(self, report: FileReport) -> None:
@@ -274,7 +277,10 @@ class Writer:
                 related = Issue.objects.filter(slug__in=draft.related).exclude(pk=issue.pk)
                 missing = set(draft.related) - set(related.values_list("slug", flat=True))
                 for slug in sorted(missing):
-                    report.parsed.warnings.append(f"{issue.slug}: related entry “{slug}” not found")
+                    report.parsed.warnings.append(
+                        _("%(issue)s: related entry “%(slug)s” not found")
+                        % {"issue": issue.slug, "slug": slug}
+                    )
                 current = set(issue.related.values_list("pk", flat=True))
                 wanted = set(related.values_list("pk", flat=True))
                 target = wanted if draft.complete else current | wanted
@@ -290,7 +296,11 @@ def _announce(report: FileReport, *, user) -> None:
     responses = document_imported.send(sender=Writer, report=report, user=user)
     if report.parsed.endpoint_tables and not any(answer for _, answer in responses):
         report.changes.append(
-            Change("kept", "endpoint table", "in the fix text (no app turns it into a checklist)")
+            Change(
+                "kept",
+                "endpoint table",
+                _("in the fix text (no app turns it into a checklist)"),
+            )
         )
 
 
@@ -314,8 +324,11 @@ def apply_files(
     if publish and user is not None and not user.has_perm("issues.approve_issue"):
         # Publishing is approving: refused before anything is written, not half way.
         raise ImportProblem(
-            f"{user.get_username()} may not publish entries (no approve permission); "
-            "import them as drafts and have them reviewed."
+            _(
+                "%(user)s may not publish entries (no approve permission); "
+                "import them as drafts and have them reviewed."
+            )
+            % {"user": user.get_username()}
         )
     all_reports = [FileReport(parsed=parsed) for parsed in files]
     writer = Writer(product_name=product_name, publish=publish, user=user)

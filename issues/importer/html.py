@@ -258,7 +258,7 @@ def parse_docx(data: bytes, *, name: str) -> ParsedFile:
         ) from exc
     for message in result.messages:
         if message.type == "error":
-            collected.warnings.append(f"Word: {message.message}")
+            collected.warnings.append(_("Word: %(message)s") % {"message": message.message})
     body = html_to_text(f"<body>{result.value}</body>", collected)
     parsed = _merge(collected, parse_plain(body, name=name), format="docx")
     parsed.encoding = "Word"

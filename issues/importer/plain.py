@@ -7,6 +7,7 @@ The shapes are described in docs/importing.md.
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from issues.importer.document import (
     Endpoint,
@@ -111,7 +112,9 @@ def _section_issue(parsed: ParsedFile, section: _Section) -> IssueDraft:
         ],
     )
     for line in section.loose:
-        _keep_free_text(parsed, issue, line, where=f"section {section.number}")
+        _keep_free_text(
+            parsed, issue, line, where=_("section %(number)s") % {"number": section.number}
+        )
     for match in _CODE_IN_TITLE.finditer(" ".join(symptoms)):
         code = code_text(match.group(1) or match.group(2))
         if code not in issue.error_codes:
@@ -136,7 +139,7 @@ def _keep_free_text(parsed: ParsedFile, issue: IssueDraft, text: str, *, where: 
     text = clean(text)
     if not text:
         return
-    parsed.free_text.append(f"{where}: {text}")
+    parsed.free_text.append(_("%(where)s: %(text)s") % {"where": where, "text": text})
     if text not in issue.internal_notes:
         issue.internal_notes = f"{issue.internal_notes}\n\n{text}".strip()
 
@@ -201,7 +204,7 @@ class _Guide:
             self.free.append(line)
 
     def network_sentence(self, line: str) -> None:
-        network_part, _, other_part = line.partition("非网络相关")
+        network_part, _sep, other_part = line.partition("非网络相关")
         network, non_network = set(codes_in(network_part)), set(codes_in(other_part))
         for draft in self.parsed.error_codes:
             inside, outside = draft.code in network, draft.code in non_network
@@ -210,8 +213,8 @@ class _Guide:
             elif inside or outside:
                 draft.network_relation = "network" if inside else "non_network"
         self.parsed.note(
-            f"network relation: network {', '.join(sorted(network))}; "
-            f"not network {', '.join(sorted(non_network))}"
+            _("network relation: network %(network)s; not network %(other)s")
+            % {"network": ", ".join(sorted(network)), "other": ", ".join(sorted(non_network))}
         )
 
     def add_table(self, table) -> None:
@@ -228,7 +231,8 @@ class _Guide:
                     )
                 )
             self.parsed.note(
-                "error-code table: " + ", ".join(code_text(r["code"]) for r in records)
+                _("error-code table: %(codes)s")
+                % {"codes": ", ".join(code_text(r["code"]) for r in records)}
             )
             self.tables.append(table)
             return
@@ -244,9 +248,19 @@ class _Guide:
             self.parsed.endpoint_tables.append(
                 EndpointTable(issue_source=f"{self.parsed.name}#procedure", rows=rows)
             )
-            self.parsed.note(f"endpoint table: {len(rows)} endpoint(s) kept in the fix text")
+            self.parsed.note(
+                ngettext(
+                    "endpoint table: %(count)d endpoint kept in the fix text",
+                    "endpoint table: %(count)d endpoints kept in the fix text",
+                    len(rows),
+                )
+                % {"count": len(rows)}
+            )
         else:
-            self.parsed.note(f"table with columns {', '.join(table.header)} kept in the text")
+            self.parsed.note(
+                _("table with columns %(columns)s kept in the text")
+                % {"columns": ", ".join(table.header)}
+            )
         self.tables.append(table)
         target = self.steps[-1] if self.steps else self.intro
         target.append(table.markdown)
@@ -271,9 +285,19 @@ class _Guide:
             # not network related are answered by their own explanation instead.
             error_codes=[d.code for d in parsed.error_codes if d.network_relation != "non_network"],
         )
+        steps = ngettext("%(count)d step", "%(count)d steps", len(self.steps)) % {
+            "count": len(self.steps)
+        }
+        cases = ngettext("%(count)d common case", "%(count)d common cases", len(self.cases)) % {
+            "count": len(self.cases)
+        }
         parsed.note(
-            f"procedure: {len(self.steps)} step(s), {len(self.cases)} common case(s)"
-            + (", introduction kept as the summary" if intro else "")
+            (
+                _("procedure: %(steps)s, %(cases)s, introduction kept as the summary")
+                if intro
+                else _("procedure: %(steps)s, %(cases)s")
+            )
+            % {"steps": steps, "cases": cases}
         )
         return issue
 
@@ -286,7 +310,9 @@ class _Guide:
                 self.parsed.error_codes.append(draft)
             draft.fix = text
         if self.code_fixes:
-            self.parsed.note(f"per-code explanations: {', '.join(self.code_fixes)}")
+            self.parsed.note(
+                _("per-code explanations: %(codes)s") % {"codes": ", ".join(self.code_fixes)}
+            )
 
 
 class _PlainReader:
@@ -362,7 +388,7 @@ class _PlainReader:
     def on_heading(self, title_text: str) -> None:
         self.section = None
         if not self.parsed.recognised and not self.sections:
-            self.parsed.note(f"document title “{title_text}”")
+            self.parsed.note(_("document title “%(title)s”") % {"title": title_text})
             self.guide.heading = self.guide.heading or title_text
         else:
             self.guide.add_line(title_text)
@@ -381,9 +407,9 @@ class _PlainReader:
             if home is None:
                 parsed.free_text.append(clean(line))
             else:
-                _keep_free_text(parsed, home, line, where="document")
+                _keep_free_text(parsed, home, line, where=_("document"))
         if not parsed.issues and not parsed.error_codes:
-            parsed.warnings.append("nothing recognised: no numbered sections, tables or steps")
+            parsed.warnings.append(_("nothing recognised: no numbered sections, tables or steps"))
         return parsed
 
 

@@ -22,7 +22,45 @@ KIND_LABELS = {
     "checklist": gettext_lazy("checklist"),
     "links of": gettext_lazy("links of"),
     "attachment": gettext_lazy("attachment"),
+    "endpoint table": gettext_lazy("endpoint table"),
+    "probe checklist": gettext_lazy("probe checklist"),
 }
+# The fields a change names (apply.py's names), as the preview's “Fields” column shows them.
+FIELD_LABELS = {
+    "product_id": gettext_lazy("product"),
+    "name": gettext_lazy("name"),
+    "title": gettext_lazy("title"),
+    "slug": gettext_lazy("slug"),
+    "summary": gettext_lazy("summary"),
+    "description": gettext_lazy("description"),
+    "internal_notes": gettext_lazy("internal notes"),
+    "status": gettext_lazy("status"),
+    "visibility": gettext_lazy("visibility"),
+    "source": gettext_lazy("source"),
+    "last_verified_on": gettext_lazy("last verified on"),
+    "published_at": gettext_lazy("published at"),
+    "approved_at": gettext_lazy("approved at"),
+    "approved_by_id": gettext_lazy("approved by"),
+    "constant": gettext_lazy("constant"),
+    "callbacks": gettext_lazy("callbacks"),
+    "network_relation": gettext_lazy("network relation"),
+    "fix": gettext_lazy("fix"),
+    "symptoms": gettext_lazy("symptoms"),
+    "causes": gettext_lazy("causes"),
+    "fixes": gettext_lazy("fixes"),
+    "tags": gettext_lazy("tags"),
+    "error codes": gettext_lazy("error codes"),
+    "related": gettext_lazy("related entries"),
+}
+
+
+def totals_text(totals: dict[str, int]) -> str:
+    """“2 created, 1 unchanged” in the current language (the admin's message after an import)."""
+    separator = pgettext("list separator", ", ")
+    return separator.join(
+        _("%(count)d %(action)s") % {"count": count, "action": ACTION_LABELS.get(action, action)}
+        for action, count in sorted(totals.items())
+    )
 
 
 def no_product_message(name: str) -> str:
@@ -56,8 +94,22 @@ class Change:
     fields: list[str] = field(default_factory=list)
 
     def __str__(self):
-        detail = f" ({', '.join(self.fields)})" if self.fields else ""
-        return f"{self.action} {self.kind} {self.label}{detail}"
+        line = _("%(action)s %(kind)s %(label)s") % {
+            "action": self.action_label,
+            "kind": self.kind_label,
+            "label": self.label,
+        }
+        if self.fields:
+            separator = pgettext("list separator", ", ")
+            line = _("%(change)s (%(fields)s)") % {
+                "change": line,
+                "fields": separator.join(self.field_labels),
+            }
+        return line
+
+    @property
+    def field_labels(self) -> list[str]:
+        return [str(FIELD_LABELS.get(name, name)) for name in self.fields]
 
     @property
     def action_label(self) -> str:
@@ -91,18 +143,24 @@ class FileReport:
         """The report as text, for the command's output and the admin preview."""
         parsed = self.parsed
         if parsed.errors:
-            out = [f"{parsed.name}: refused, nothing written from this file"]
-            out += [f"  error: {line}" for line in parsed.errors]
-            out += [f"  warning: {line}" for line in parsed.warnings]
+            out = [_("%(file)s: refused, nothing written from this file") % {"file": parsed.name}]
+            out += ["  " + _("error: %(line)s") % {"line": line} for line in parsed.errors]
+            out += ["  " + _("warning: %(line)s") % {"line": line} for line in parsed.warnings]
             return out
         out = [f"{parsed.name} ({parsed.format}, {parsed.encoding})"]
-        out += [f"  recognised: {line}" for line in parsed.recognised]
-        out += [f"  kept as free text: {line}" for line in parsed.free_text]
-        out += [f"  warning: {line}" for line in parsed.warnings]
+        out += ["  " + _("recognised: %(line)s") % {"line": line} for line in parsed.recognised]
+        out += [
+            "  " + _("kept as free text: %(line)s") % {"line": line} for line in parsed.free_text
+        ]
+        out += ["  " + _("warning: %(line)s") % {"line": line} for line in parsed.warnings]
         out += [f"  {change}" for change in self.changes if change.action != "unchanged"]
         unchanged = sum(1 for change in self.changes if change.action == "unchanged")
         if unchanged:
-            out.append(f"  unchanged: {unchanged} row(s)")
+            out.append(
+                "  "
+                + ngettext("unchanged: %(count)d row", "unchanged: %(count)d rows", unchanged)
+                % {"count": unchanged}
+            )
         return out
 
 
@@ -128,3 +186,25 @@ class ImportResult:
             for action, count in report.counts().items():
                 totals[action] = totals.get(action, 0) + count
         return totals
+
+
+def json_totals(parsed: ParsedFile) -> str:
+    """“1 product, 2 tags, 3 error codes, 4 issues” for a JSON export, in the current language."""
+    products, tags = len(parsed.products), len(parsed.tag_slugs)
+    codes, issues, attachments = (
+        len(parsed.error_codes),
+        len(parsed.issues),
+        len(parsed.attachments),
+    )
+    parts = [
+        ngettext("%(count)d product", "%(count)d products", products) % {"count": products},
+        ngettext("%(count)d tag", "%(count)d tags", tags) % {"count": tags},
+        ngettext("%(count)d error code", "%(count)d error codes", codes) % {"count": codes},
+        ngettext("%(count)d issue", "%(count)d issues", issues) % {"count": issues},
+    ]
+    if attachments:
+        parts.append(
+            ngettext("%(count)d attachment", "%(count)d attachments", attachments)
+            % {"count": attachments}
+        )
+    return pgettext("list separator", ", ").join(parts)

@@ -118,7 +118,7 @@ def mapping(data: dict, key: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
-        raise SchemaError(f"“{key}:” must map each name to a slug, both as text")
+        raise SchemaError(_("“%(key)s:” must map each name to a slug, both as text") % {"key": key})
     return value
 
 

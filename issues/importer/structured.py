@@ -6,6 +6,7 @@ import re
 import frontmatter
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from issues import exporter
 from issues.importer import hooks, schema
@@ -16,7 +17,7 @@ from issues.importer.document import (
     ProductDraft,
 )
 from issues.importer.limits import BoundedYAMLHandler, LimitExceeded, load_json
-from issues.importer.report import parts_summary
+from issues.importer.report import json_totals, parts_summary
 from issues.importer.text import code_text
 from issues.parts import FixSpec
 
@@ -123,7 +124,7 @@ def _markdown_entry(parsed: ParsedFile, meta: dict, content: str) -> ParsedFile:
                 slug=slug, name=schema.text(meta, "name", required=True), description=content
             )
         )
-        parsed.note(f"product {slug}")
+        parsed.note(_("product %(slug)s") % {"slug": slug})
         return parsed
     if kind == "tags":
         parsed.tag_slugs = schema.mapping(meta, "tags")
@@ -133,7 +134,7 @@ def _markdown_entry(parsed: ParsedFile, meta: dict, content: str) -> ParsedFile:
         (raw_code,) = schema.text_list(meta, "code", numbers=True) or [""]
         code = code_text(raw_code)
         if not code:
-            raise schema.SchemaError("an error-code file needs a “code:” key")
+            raise schema.SchemaError(_("an error-code file needs a “code:” key"))
         parsed.error_codes.append(
             ErrorCodeDraft(
                 code=code,
@@ -149,7 +150,7 @@ def _markdown_entry(parsed: ParsedFile, meta: dict, content: str) -> ParsedFile:
                 status=schema.text(meta, "status", choices=_CODE_STATUSES) or "published",
             )
         )
-        parsed.note(f"error code {code}")
+        parsed.note(_("error code %(code)s") % {"code": code})
         return parsed
     if kind != "issue":
         raise schema.SchemaError(
@@ -221,12 +222,10 @@ def parse_json(text: str, *, name: str) -> ParsedFile:
         parsed.issues = [_json_issue(record) for record in _records(data, "issues")]
         parsed.attachments = _attachments(data)
     except (schema.SchemaError, ValueError) as exc:
-        raise StructuredFormatError(f"{name}: {exc}") from exc
-    parsed.note(
-        f"{len(parsed.products)} product(s), {len(parsed.tag_slugs)} tag(s), "
-        f"{len(parsed.error_codes)} error code(s), {len(parsed.issues)} issue(s)"
-        + (f", {len(parsed.attachments)} attachment(s)" if parsed.attachments else "")
-    )
+        raise StructuredFormatError(
+            _("%(file)s: %(error)s") % {"file": name, "error": exc}
+        ) from exc
+    parsed.note(json_totals(parsed))
     return parsed
 
 
@@ -234,24 +233,31 @@ def _attachments(data: dict) -> list:
     """Drafts for the export's attachments, checked like uploads (attachments hook)."""
     records = _records(data, "attachments")
     if records and hooks.attachments.load is None:
-        raise schema.SchemaError("the export holds attachments but the attachments app is off")
+        raise schema.SchemaError(_("the export holds attachments but the attachments app is off"))
     return hooks.attachments.load(records) if records else []
 
 
 def _records(data: dict, key: str) -> list[dict]:
     records = data.get(key) or []
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise schema.SchemaError(f"“{key}” must be a list of records")
+        raise schema.SchemaError(_("“%(key)s” must be a list of records") % {"key": key})
     return records
 
 
 def _only(record: dict, known: set[str], what: str) -> None:
     if unknown := schema.unknown_keys(record, frozenset(known)):
-        raise schema.SchemaError(f"{what} has unknown field(s): {', '.join(unknown)}")
+        raise schema.SchemaError(
+            ngettext(
+                "%(what)s has an unknown field: %(fields)s",
+                "%(what)s has unknown fields: %(fields)s",
+                len(unknown),
+            )
+            % {"what": what, "fields": ", ".join(unknown)}
+        )
 
 
 def _json_product(record: dict) -> ProductDraft:
-    _only(record, {"slug", "name", "description"}, "a product")
+    _only(record, {"slug", "name", "description"}, _("a product"))
     return ProductDraft(
         slug=schema.text(record, "slug", required=True),
         name=schema.text(record, "name", required=True),
@@ -261,7 +267,7 @@ def _json_product(record: dict) -> ProductDraft:
 
 def _bad(record: dict, key: str):
     schema.text(record, key)  # raises with the key and the value's type
-    raise schema.SchemaError(f"“{key}:” has a value of the wrong type")
+    raise schema.SchemaError(_("“%(key)s:” has a value of the wrong type") % {"key": key})
 
 
 _CODE_TEXT_FIELDS = ("product", "constant", "description", "callbacks", "network_relation", "fix")
@@ -271,10 +277,10 @@ _CODE_STATUSES = ("draft", "published")
 
 
 def _json_code(record: dict) -> ErrorCodeDraft:
-    _only(record, {"code", *_CODE_TEXT_FIELDS, "status"}, "an error code")
+    _only(record, {"code", *_CODE_TEXT_FIELDS, "status"}, _("an error code"))
     (code,) = schema.text_list(record, "code", numbers=True) or [""]
     if not code_text(code):
-        raise schema.SchemaError("an error code has no “code”")
+        raise schema.SchemaError(_("an error code has no “code”"))
     values = {}
     for key in _CODE_TEXT_FIELDS:
         if record.get(key) is not None and not isinstance(record[key], str):
@@ -298,13 +304,15 @@ _ISSUE_FIELDS = schema.ISSUE_KEYS - {"kind"} | {
 
 
 def _json_issue(record: dict) -> IssueDraft:
-    _only(record, _ISSUE_FIELDS, "an issue")
+    _only(record, _ISSUE_FIELDS, _("an issue"))
     fixes = []
     for fix in _records(record, "fixes"):
-        _only(fix, {"body", "cause"}, "a fix")
+        _only(fix, {"body", "cause"}, _("a fix"))
         cause = fix.get("cause")
         if cause is not None and (isinstance(cause, bool) or not isinstance(cause, int)):
-            raise schema.SchemaError(f"a fix's “cause” must be a number, not {cause!r}")
+            raise schema.SchemaError(
+                _("a fix's “cause” must be a number, not %(value)s") % {"value": repr(cause)}
+            )
         fixes.append(FixSpec(body=_raw_text(fix, "body"), cause_position=cause))
     return IssueDraft(
         source=schema.text(record, "source") or "",

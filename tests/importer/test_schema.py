@@ -56,7 +56,7 @@ def export(**issue) -> bytes:
         ({"tags": [7]}, "“tags:” must be a list of texts; it holds the number 7"),
         ({"product": 5}, "“product:” must be text, not the number 5"),
         ({"fixes": [{"body": "x", "cause": "one"}]}, "a fix's “cause” must be a number"),
-        ({"colour": "red"}, "an issue has unknown field(s): colour"),
+        ({"colour": "red"}, "an issue has an unknown field: colour"),
         ({"fixes": "x"}, "“fixes” must be a list of records"),
     ],
 )

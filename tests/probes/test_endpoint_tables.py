@@ -1,6 +1,7 @@
 """Imported endpoint tables reach probes through the importer's signal, not an import."""
 
 import pytest
+from django.utils import translation
 
 from issues.importer import apply_files, read_document
 from issues.importer.signals import document_imported
@@ -30,10 +31,38 @@ def test_fill_in_labels_become_the_prefix_placeholder():
 
 
 def test_the_report_lists_the_checklist_it_created():
-    result = run()
+    with translation.override("en"):
+        result = run()
+        checklist = Checklist.objects.get(issues__source=SOURCE)
+        changes = [str(c) for c in result.files[0].changes if c.kind == "probe checklist"]
+    assert changes == [f"created probe checklist {checklist.slug} (22 targets added)"]
+
+
+def test_the_report_line_reads_chinese_in_the_chinese_interface():
+    with translation.override("zh-hans"):
+        result = run()
+        checklist = Checklist.objects.get(issues__source=SOURCE)
+        changes = [str(c) for c in result.files[0].changes if c.kind == "probe checklist"]
+    assert changes == [f"新建检查清单 {checklist.slug}（添加了 22 个目标）"]
+
+
+def test_the_checklist_is_named_in_the_site_language_whoever_imports_it():
+    """Its name is content an editor may change: written once, in the site's language."""
+    with translation.override("en"):  # an editor reading the English interface
+        run()
     checklist = Checklist.objects.get(issues__source=SOURCE)
-    changes = [str(c) for c in result.files[0].changes if c.kind == "probe checklist"]
-    assert changes == [f"created probe checklist {checklist.slug} (22 target(s) added)"]
+    title = checklist.issues.get().title
+    assert checklist.title == f"{title}：端点"
+    assert checklist.description == f"导入自 {GUIDE.name}。"
+
+
+def test_an_english_site_names_the_checklist_in_english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("zh-hans"):
+        run()
+    checklist = Checklist.objects.get(issues__source=SOURCE)
+    assert checklist.title == f"{checklist.issues.get().title}: endpoints"
+    assert checklist.description == f"Imported from {GUIDE.name}."
 
 
 def test_a_curated_checklist_is_extended_and_keeps_what_editors_added():
@@ -42,12 +71,12 @@ def test_a_curated_checklist_is_extended_and_keeps_what_editors_added():
     extra = Target.objects.create(kind="tcp", host="extra.example.com", port="8443")
     ChecklistItem.objects.create(checklist=checklist, target=extra, position=99)
     checklist.items.filter(target__host="conn.wemeet.tencent.com", target__port="443").delete()
-    result = run()
+    with translation.override("en"):
+        result = run()
+        changes = [str(c) for c in result.files[0].changes if c.kind == "probe checklist"]
     assert checklist.items.count() == 23  # the deleted row is back, the editor's row kept
     assert checklist.items.filter(target=extra).exists()
-    assert [str(c) for c in result.files[0].changes if c.kind == "probe checklist"] == [
-        f"updated probe checklist {checklist.slug} (1 target(s) added)"
-    ]
+    assert changes == [f"updated probe checklist {checklist.slug} (1 target added)"]
 
 
 def test_a_dry_run_writes_no_checklist():
@@ -59,9 +88,10 @@ def test_a_dry_run_writes_no_checklist():
 def test_without_the_probes_receiver_the_table_stays_in_the_fix_text():
     document_imported.disconnect(dispatch_uid="probes.endpoint_tables")
     try:
-        result = run()
+        with translation.override("en"):
+            result = run()
+            kept = [str(c) for c in result.files[0].changes if c.kind == "endpoint table"]
     finally:
         document_imported.connect(on_document_imported, dispatch_uid="probes.endpoint_tables")
     assert not Checklist.objects.exists()
-    kept = [str(c) for c in result.files[0].changes if c.kind == "endpoint table"]
     assert kept == ["kept endpoint table in the fix text (no app turns it into a checklist)"]
