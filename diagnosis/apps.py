@@ -8,8 +8,12 @@ class DiagnosisConfig(AppConfig):
 
     def ready(self):
         # The core announces a finished content load; the shipped flows follow it,
-        # so issues/ never imports diagnosis.
+        # and flows register as a kind of search entry: issues/ never imports diagnosis.
+        from diagnosis import search
         from diagnosis.shipped import load_after_core
         from issues.content import after_content_load
 
-        after_content_load(load_after_core)
+        if not getattr(load_after_core, "registered", False):
+            after_content_load(load_after_core)
+            load_after_core.registered = True
+        search.register()

@@ -1,5 +1,6 @@
 """Reads: which flows a reader may see, who may open a walk, what a step page shows."""
 
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
@@ -8,6 +9,7 @@ from django.http import Http404
 
 from diagnosis.models import Branch, Flow, Session, Step
 from issues.models import can_read_internal
+from issues.search.models import SearchEntry
 from issues.selectors import issue_outline
 from probes.access import can_run_probes
 
@@ -39,14 +41,39 @@ def flows_for_error_code(*, error_code, user) -> list[Flow]:
     return list(Flow.objects.visible_to(user).published().filter(error_codes=error_code).distinct())
 
 
-def flows_for_search(*, issue_ids, code_ids, query: str, user, limit: int = 3) -> list[Flow]:
-    """Published flows that cover entries found by a search, or whose title has the query."""
+def flows_for_search(
+    *, issue_ids, code_ids, query: str, user, limit: int = 3, exclude_entries=()
+) -> list[Flow]:
+    """Published flows that cover entries found by a search, or whose title has the query,
+    leaving out the flows whose own search entries are among ``exclude_entries`` (they
+    are listed as results already)."""
     condition = Q(issues__in=issue_ids) | Q(error_codes__in=code_ids)
     query = query.strip()[:100]
     if query:
         condition |= Q(title__icontains=query)
     flows = Flow.objects.visible_to(user).published().filter(condition).distinct()
+    if exclude_entries:
+        listed = SearchEntry.objects.filter(kind=SearchEntry.Kind.FLOW, pk__in=exclude_entries)
+        flows = flows.exclude(pk__in=listed.values("page_id"))
     return list(flows.select_related("product")[:limit])
+
+
+def answer_for_code(step: Step | None, code: str) -> Branch | None:
+    """The step's answer for an error code ("-1019"): the one whose label starts with the
+    code, or else the one leading to that code's fix. None when no answer names it."""
+    code = (code or "").strip()
+    if step is None or not code or step.kind not in (Step.Kind.QUESTION, Step.Kind.CHECK):
+        return None
+    named = re.compile(rf"^\s*{re.escape(code)}(?![0-9])")
+    branches = list(step.branches.select_related("next_step__fix_code"))
+    for branch in branches:
+        if named.match(branch.label):
+            return branch
+    for branch in branches:
+        fix_code = branch.next_step.fix_code
+        if fix_code is not None and fix_code.code == code:
+            return branch
+    return None
 
 
 def remember_session(request, session: Session) -> None:

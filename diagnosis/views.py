@@ -1,12 +1,14 @@
 """Walking a flow: plain forms that work without JavaScript; thin over services/selectors."""
 
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from diagnosis import selectors, services
@@ -33,6 +35,10 @@ def flow_index(request):
 def flow_detail(request, slug):
     flow = selectors.flow_for_reader(slug=slug, user=request.user)
     error = ""
+    # Started from an error code's page (?code=-1019): the first question's matching
+    # answer is chosen for the reader, carried as a plain parameter (no JavaScript).
+    code = (request.POST if request.method == "POST" else request.GET).get("code", "")[:32]
+    start_answer = selectors.answer_for_code(flow.start_step, code)
     if request.method == "POST":
         try:
             session = services.session_start(
@@ -42,15 +48,21 @@ def flow_detail(request, slug):
             error = str(exc)
         else:
             selectors.remember_session(request, session)
-            return redirect(session.walk_url())
+            return redirect(_with_code(session.walk_url(), code if start_answer else ""))
     context = {
         "flow": flow,
         "error": error,
+        "code": code if start_answer else "",
+        "start_answer": start_answer,
         "issues": Issue.objects.visible_to(request.user).filter(diagnosis_flows=flow),
         "first_step": flow.start_step,
     }
     status = HTTPStatus.BAD_REQUEST if error else HTTPStatus.OK
     return render(request, "diagnosis/flow.html", context, status=status)
+
+
+def _with_code(url: str, code: str) -> str:
+    return f"{url}?{urlencode({'code': code})}#step" if code else url
 
 
 def _run_rows(run) -> list:
@@ -59,6 +71,9 @@ def _run_rows(run) -> list:
 
 def _step_context(request, session: Session) -> dict:
     step = session.current_step
+    preselected = None
+    if session.is_open and step.kind in (Step.Kind.QUESTION, Step.Kind.CHECK):
+        preselected = selectors.answer_for_code(step, request.GET.get("code", "")[:32])
     path = list(session.path())
     pending = path[-1] if path and path[-1].is_pending and path[-1].step_id == step.pk else None
     if pending:
@@ -81,6 +96,8 @@ def _step_context(request, session: Session) -> dict:
         "is_staff_reader": selectors.is_staff_reader(request.user),
         "not_checked": sorted(NOT_CHECKED),
         "ok": Outcome.OK,
+        "preselected": str(preselected.pk) if preselected else "",
+        "posted": {},
     }
     context["progress_max"] = context["done_count"] + context["remaining"] + 1
     context["progress_value"] = context["done_count"] + 1
@@ -143,19 +160,39 @@ def _handle(request, session: Session) -> None:
         raise services.WalkError("unknown action")
 
 
+def _missing_fields(request, session: Session) -> dict:
+    """Answers left out, refused with a message beside the field (the forms are
+    novalidate: the browser's own tooltip would not be in the page's language)."""
+    action = request.POST.get("action", "")
+    if action not in ("answer", "override") or not session.is_open:
+        return {}
+    errors = {}
+    if not request.POST.get("branch"):
+        errors["answer_error"] = _("Choose an answer.")
+    step = session.current_step
+    needs_reason = action == "override" or (
+        step is not None and step.kind == Step.Kind.CHECK and selectors.may_run_checks(request.user)
+    )
+    if needs_reason and not request.POST.get("reason", "").strip():
+        errors["reason_error"] = _("Give the reason; it is recorded in the session.")
+    return errors
+
+
 @require_http_methods(["GET", "POST"])
 def walk(request, slug, pk):
     session = selectors.session_for_walker(request, slug=slug, pk=pk)
-    error = ""
+    error, field_errors = "", {}
     if request.method == "POST":
-        try:
-            _handle(request, session)
-        except PermissionDenied:
-            raise
-        except services.WalkError as exc:
-            error = str(exc)
-        else:
-            return redirect(session.walk_url() + "#step")
+        field_errors = _missing_fields(request, session)
+        if not field_errors:
+            try:
+                _handle(request, session)
+            except PermissionDenied:
+                raise
+            except services.WalkError as exc:
+                error = str(exc)
+            else:
+                return redirect(session.walk_url() + "#step")
         session.refresh_from_db()
     else:
         session = services.session_sync_check(session=session)
@@ -163,11 +200,19 @@ def walk(request, slug, pk):
         raise Http404("The flow has changed: this walk has no current step")
     context = _step_context(request, session)
     context["error"] = error
+    if request.method == "POST":
+        # What was sent comes back: the choice made and the reason typed are not lost.
+        context["posted"] = {
+            "action": request.POST.get("action", ""),
+            "branch": request.POST.get("branch", ""),
+            "reason": request.POST.get("reason", ""),
+        }
+        context.update(field_errors)
     response = render(
         request,
         "diagnosis/walk.html",
         context,
-        status=HTTPStatus.BAD_REQUEST if error else HTTPStatus.OK,
+        status=HTTPStatus.BAD_REQUEST if error or field_errors else HTTPStatus.OK,
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

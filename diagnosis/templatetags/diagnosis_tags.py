@@ -30,6 +30,16 @@ def flows_covering(context):
 
 
 @register.simple_tag(takes_context=True)
+def covering_code(context):
+    """On an error code's page, its code: the flow links carry it (?code=-1019) so the
+    walk starts with that code's answer chosen."""
+    if context.get("issue") is not None:
+        return ""
+    code = context.get("error_code") or context.get("code")
+    return code.code if code is not None and hasattr(code, "normalized_code") else ""
+
+
+@register.simple_tag(takes_context=True)
 def flows_per_product(context):
     return flows_by_product(user=_user(context))
 
@@ -40,14 +50,16 @@ def get_item(mapping, key):
 
 
 @register.simple_tag(takes_context=True)
-def flows_for_results(context, results, query=""):
-    """Flows covering the entries on a search results page, or named by the query."""
+def flows_for_results(context, results, query="", found_ids=()):
+    """Flows covering the entries on a search results page, or named by the query,
+    except those already among the results (``found_ids``: every entry found)."""
     entries = [getattr(result, "entry", result) for result in results or []]
     return flows_for_search(
         issue_ids={e.issue_id for e in entries if getattr(e, "issue_id", None)},
         code_ids={e.error_code_id for e in entries if getattr(e, "error_code_id", None)},
         query=query or "",
         user=_user(context),
+        exclude_entries=found_ids or (),
     )
 
 

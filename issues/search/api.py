@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 
 from issues.search.forms import ApiSearchForm
@@ -14,6 +15,12 @@ from issues.search.models import SearchLog
 from issues.search.request import click_log_id, run_search
 
 DEFAULT_LIMIT = 10
+# What a result is, in the reader's language (as the results page labels it).
+_KIND_LABELS = {
+    "issue": lambda: gettext("Issue"),
+    "error_code": lambda: gettext("Error code"),
+    "flow": lambda: pgettext("search result kind", "Guided diagnosis"),
+}
 
 
 def result_json(result, *, suggest: bool = False) -> dict:
@@ -23,6 +30,7 @@ def result_json(result, *, suggest: bool = False) -> dict:
     return {
         **extra,
         "type": entry.kind,
+        "type_label": _KIND_LABELS[entry.kind](),  # "逐步排查" / "Guided diagnosis" for a flow
         "id": entry.object_id,
         "title": entry.title,
         "url": entry.url,

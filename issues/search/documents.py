@@ -9,6 +9,7 @@ code in a fix step does not count as much as the code the entry is about.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,9 +47,9 @@ def network_tag_keys() -> set[str]:
 class Document:
     """The original text of one page, ready to analyze into an entry.
 
-    ``kind`` and ``link`` say which SearchEntry it becomes (``{"issue": issue}``);
-    ``tags`` are the facet values it is listed under. A new kind of page (a guided
-    flow) is one more builder in BUILDERS, its link column and Kind on SearchEntry.
+    ``kind`` and ``link`` say which SearchEntry it becomes (``{"issue": issue}``, or
+    ``{"page_id": pk}`` for a registered kind); ``tags`` are the facet values it is
+    listed under. A new kind of page is registered by its app (register_kind).
     """
 
     kind: str
@@ -170,6 +171,36 @@ def error_code_document(code: ErrorCode) -> Document:
 
 
 BUILDERS = {Issue: issue_document, ErrorCode: error_code_document}
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """A kind of page another app keeps in the index (diagnosis flows).
+
+    The core never imports those apps (design.md, "Import direction"), so the app
+    says here, from its AppConfig.ready(), how its pages become documents: ``indexable``
+    returns the objects that belong in the index (prefetched, the ones any reader may
+    find: published), ``build`` makes one's Document (kind = ``kind``, link
+    ``{"page_id": pk}``, is_public saying who may find it). The app keeps its pages
+    indexed through index.index_pages / index.remove_pages.
+    """
+
+    kind: str
+    label: str  # for rebuild progress lines
+    model: type
+    indexable: Callable[[], object]
+    build: Callable[[object], Document]
+
+
+PAGE_KINDS: dict[str, PageKind] = {}
+
+
+def register_kind(page_kind: PageKind) -> None:
+    """Idempotent: ready() may run more than once (tests)."""
+    if page_kind.kind not in SearchEntry.Kind.values:
+        raise ValueError(f"{page_kind.kind!r} is not a SearchEntry.Kind")
+    PAGE_KINDS[page_kind.kind] = page_kind
+    BUILDERS[page_kind.model] = page_kind.build
 
 
 def document_for(obj) -> Document:

@@ -52,7 +52,7 @@ class SearchEntryFilter(django_filters.FilterSet):
         label=_("Type"),
         field_name="kind",
         choices=SearchEntry.Kind.choices,
-        empty_label=_("Issues and error codes"),
+        empty_label=_("All kinds of entry"),
     )
 
     class Meta:

@@ -21,7 +21,7 @@ from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
 from issues.search import terms
 from issues.search.analyzer import analyze
 from issues.search.backends import get_backend
-from issues.search.documents import Document, analyze_sources, document_for
+from issues.search.documents import PAGE_KINDS, Document, analyze_sources, document_for
 from issues.search.models import SearchEntry
 
 Progress = Callable[[str, int, int], None]
@@ -61,7 +61,7 @@ def _build_entry(obj, tokens: dict[str, str] | None = None) -> tuple[SearchEntry
 
 def _save_entry(obj) -> None:
     entry, document = _build_entry(obj)
-    previous = SearchEntry.objects.filter(**document.link).first()
+    previous = SearchEntry.objects.filter(kind=document.kind, **document.link).first()
     entry.pk = previous.pk if previous else None
     terms.replace_counts(previous.distinct_tokens() if previous else set(), entry.distinct_tokens())
     entry.save(force_insert=entry.pk is None)
@@ -90,6 +90,22 @@ def index_error_codes(ids: Iterable[int]) -> None:
     SearchEntry.objects.filter(error_code_id__in=ids - {code.pk for code in found}).delete()
 
 
+def index_pages(kind: str, ids: Iterable[int]) -> None:
+    """Re-index pages of a registered kind (documents.register_kind): those still
+    indexable get their entry rebuilt, the others (unpublished, deleted) leave."""
+    ids = set(ids)
+    if not ids:
+        return
+    found = PAGE_KINDS[kind].indexable().filter(pk__in=ids)
+    for page in found:
+        _save_entry(page)
+    remove_pages(kind, ids - {page.pk for page in found})
+
+
+def remove_pages(kind: str, ids: Iterable[int]) -> None:
+    SearchEntry.objects.filter(kind=kind, page_id__in=set(ids)).delete()
+
+
 def index_issue_and_codes(issue_ids: Iterable[int]) -> None:
     """An issue's entry shows its codes and a code's entry its issues' tags: both change."""
     issue_ids = set(issue_ids)
@@ -104,7 +120,8 @@ def index_issue_and_codes(issue_ids: Iterable[int]) -> None:
 def rebuild(
     *, progress: Progress | None = None, batch_size: int = 500, workers: int | None = None
 ) -> dict[str, int]:
-    """Drop every entry and index all published issues and all error codes again.
+    """Drop every entry and index all published issues, all error codes and the pages
+    of registered kinds (guided flows) again.
 
     The analysis (jieba, most of the time) runs in ``workers`` processes (default: one
     per core; 1 analyses here) while this process reads the next batch and writes the
@@ -124,6 +141,7 @@ def rebuild(
         for label, queryset in (
             ("issues", _indexable_issues()),
             ("error codes", _indexable_codes()),
+            *((kind.label, kind.indexable()) for kind in PAGE_KINDS.values()),
         ):
             ids = list(queryset.order_by("pk").values_list("pk", flat=True))
             total, done = len(ids), 0

@@ -19,7 +19,9 @@ class SearchEntryQuerySet(models.QuerySet):
 
 
 class SearchEntry(models.Model):
-    """One searchable page: a published issue or an error code.
+    """One searchable page: a published issue, an error code, or a page of a kind another
+    app registers (documents.register_kind; a guided diagnosis flow), linked by page_id
+    because the core never imports those apps.
 
     Keeps the original text (for snippets and highlighting) next to the analyzed
     tokens per field (for the database index and the re-rank). The database's own
@@ -30,6 +32,7 @@ class SearchEntry(models.Model):
     class Kind(models.TextChoices):
         ISSUE = "issue", _("issue")
         ERROR_CODE = "error_code", _("error code")
+        FLOW = "flow", _("guided diagnosis")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     issue = models.OneToOneField(
@@ -38,6 +41,8 @@ class SearchEntry(models.Model):
     error_code = models.OneToOneField(
         ErrorCode, null=True, blank=True, on_delete=models.CASCADE, related_name="search_entry"
     )
+    # The id of a registered kind's page (no foreign key: its app removes the entry).
+    page_id = models.PositiveBigIntegerField(null=True, blank=True)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     tags = models.ManyToManyField(Tag, blank=True, related_name="+")
     is_public = models.BooleanField(default=True)
@@ -67,11 +72,31 @@ class SearchEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="issue", issue__isnull=False, error_code__isnull=True)
-                    | models.Q(kind="error_code", issue__isnull=True, error_code__isnull=False)
+                    models.Q(
+                        kind="issue",
+                        issue__isnull=False,
+                        error_code__isnull=True,
+                        page_id__isnull=True,
+                    )
+                    | models.Q(
+                        kind="error_code",
+                        issue__isnull=True,
+                        error_code__isnull=False,
+                        page_id__isnull=True,
+                    )
+                    | (
+                        ~models.Q(kind__in=["issue", "error_code"])
+                        & models.Q(issue__isnull=True, error_code__isnull=True)
+                        & models.Q(page_id__isnull=False)
+                    )
                 ),
                 name="searchentry_points_to_one_page",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "page_id"],
+                condition=models.Q(page_id__isnull=False),
+                name="searchentry_one_per_page",
+            ),
         ]
 
     def __str__(self):
@@ -79,7 +104,9 @@ class SearchEntry(models.Model):
 
     @property
     def object_id(self) -> int:
-        return self.issue_id if self.kind == self.Kind.ISSUE else self.error_code_id
+        if self.kind == self.Kind.ISSUE:
+            return self.issue_id
+        return self.error_code_id if self.kind == self.Kind.ERROR_CODE else self.page_id
 
     def distinct_tokens(self) -> set[str]:
         """Every token of the entry, plus SearchTerm.TOTAL (each entry counts once there)."""

@@ -130,7 +130,26 @@ def test_sdk_per_code_fixes(shipped_content, code, key, fact):
     first = Flow.objects.get(slug="sdk-login-failure").start_step
     assert first.branches.get(label__startswith=code).next_step == fix
     assert_traced(fix, fact, fix.body)
-    assert fix.unsolved_step.key == "support"
+    # Not solved: the four-step procedure from its step 1, not straight to step 4.
+    assert fix.unsolved_step.key == "net-1"
+
+
+def test_not_solved_goes_through_steps_1_to_3_before_escalating(shipped_content):
+    """SDK line 28: step 4 (collect logs, escalate) is for when 以上方式都排查过 — the
+    open URL / ping (1), telnet the endpoint table (2) and proxy software (3) steps."""
+    assert "如果以上方式都排查过" in source_lines(f"{SDK}#28")[0]
+    net1, net2, net3 = (step("sdk-login-failure", key) for key in ("net-1", "net-2", "net-3"))
+    assert_traced(net1, "需要在机器上的系统浏览器打开URL,并ping里面的IP", net1.body)
+    assert net1.branches.get(label="都可达").next_step == net2
+    assert_traced(net2, "telnet命令确认下面表中的URL及端口是否网络可达", step_text(net2))
+    assert net2.branches.get(condition="all_ok").next_step == net3
+    assert_traced(net3, "确认用户设备是否存在翻墙软件/代理软件", step_text(net3))
+    assert net3.branches.get(label="没有").next_step.key == "support"
+    fixes = Step.objects.filter(flow__slug="sdk-login-failure", kind="fix")
+    for fix in fixes.exclude(key="fix-proxy"):
+        assert fix.unsolved_step == net1, fix.key
+    # Only after step 3's proxy fix is escalation next.
+    assert step("sdk-login-failure", "fix-proxy").unsolved_step.key == "support"
 
 
 def test_sdk_1002_token_expired_or_idaas(shipped_content):

@@ -169,3 +169,63 @@ def test_starting_walks_is_rate_limited_per_client(client, build, settings):
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert 'role="alert"' in refused.text
     assert Session.objects.count() == 2
+
+
+def test_a_code_page_starts_the_flow_with_its_code_chosen(client, shipped_content):
+    code_page = client.get("/codes/meeting-sdk/-1019/")
+    assert 'href="/diagnose/sdk-login-failure/?code=-1019"' in code_page.text
+    flow = Flow.objects.get(slug="sdk-login-failure")
+    page = client.get("/diagnose/sdk-login-failure/", {"code": "-1019"})
+    assert 'name="code" value="-1019"' in page.text
+    response = client.post("/diagnose/sdk-login-failure/", {"code": "-1019"})
+    walk = response["Location"]
+    assert walk.endswith("?code=-1019#step")
+    page = client.get(walk)
+    chosen = flow.start_step.branches.get(label__startswith="-1019")
+    assert f'value="{chosen.pk}" id="branch-{chosen.pk}" required checked' in page.text
+    assert page.text.count(" checked") == 1
+    # The reader still answers: the choice is only made for them.
+    assert client.post(walk.split("?")[0], {"action": "answer", "branch": chosen.pk}).status_code
+    assert Session.objects.get().current_step.key == "fix-1019"
+
+
+def test_an_unknown_code_chooses_nothing(client, shipped_content):
+    page = client.get("/diagnose/sdk-login-failure/", {"code": "-1"})
+    assert 'name="code"' not in page.text
+    walk = client.post("/diagnose/sdk-login-failure/", {"code": "-10"})["Location"]
+    assert "code=" not in walk
+    assert " checked" not in client.get(walk + "?code=<b>").text
+
+
+def test_an_answer_left_out_is_refused_beside_the_question_in_the_readers_language(client, build):
+    b = small_flow(build)
+    walk = start(client, b.flow)
+    page = client.get(walk)
+    assert "novalidate" in page.text
+    response = client.post(walk, {"action": "answer"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert 'aria-describedby="branch-error"' in response.text
+    assert '<p class="field-error" id="branch-error" role="alert">请选择一个答案。</p>' in (
+        response.text
+    )
+    response = client.post(walk, {"action": "answer"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Choose an answer." in response.text
+    assert Session.objects.get().path().count() == 0
+
+
+def test_an_override_without_a_reason_keeps_the_answer_chosen(client, build, prober):
+    b = small_flow(build)
+    client.force_login(prober)
+    walk = start(client, b.flow)
+    yes = b.steps["q"].branches.get(label="yes")
+    client.post(walk, {"action": "answer", "branch": yes.pk})
+    loads = b.steps["check"].branches.get(label="loads")
+    # Staff answering a check by hand must give a reason; the choice stays checked.
+    response = client.post(walk, {"action": "answer", "branch": loads.pk, "reason": " "})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert f'id="answer-branch-{loads.pk}" required checked' in response.text
+    assert 'id="answer-reason-error" role="alert"' in response.text
+    assert '<details class="walk-manual" open>' in response.text
+    response = client.post(walk, {"action": "answer", "reason": "the customer said so"})
+    assert "the customer said so</textarea>" in response.text
+    assert 'id="answer-branch-error"' in response.text
