@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from issues.models import Issue
+from probes import technical_words
 from probes.models import ChecklistItem
 from probes.outcomes import EXPLANATIONS, Outcome, is_failure
 
@@ -89,8 +90,14 @@ def explanation(outcome: str) -> str:
         return ""
 
 
-def reason_text(details: dict) -> str:
-    """The check's own reason, translated where it has a code; else its technical text."""
+def reason_text(details: dict, *, outcome: str = "") -> str:
+    """The check's own reason, translated where it has a code; else its technical text.
+
+    An invalid target stores the parser's English sentence, not a code: it is worded in
+    the reader's language here (technical_words.py).
+    """
+    if outcome == Outcome.INVALID:
+        return technical_words.invalid_reason(details.get("reason", ""))
     code = details.get("reason_code", "")
     params = details.get("reason_params") or {}
     if code in REASONS:
@@ -112,7 +119,7 @@ def result_text(row) -> str:
 def explanation_text(outcome: str, *, details: dict, fix_issue: Issue | None = None) -> str:
     """Meaning, reason and fix as plain text (alerts, the command line, the API)."""
     parts = [explanation(outcome)]
-    reason = reason_text(details)
+    reason = reason_text(details, outcome=outcome)
     if reason:
         parts.append(_("Reason: %(why)s") % {"why": reason})
     if fix_issue is not None:

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from probes import explain
-from probes.outcomes import is_failure
+from probes import explain, technical_words
+from probes.outcomes import Outcome, is_failure
 
 register = template.Library()
 
@@ -60,6 +60,15 @@ def _source(value: str) -> str:
     return ", ".join(parts)
 
 
+def _worded(label: str, value):
+    """A detail whose stored text is the resolver's or the policy's, in the reader's language."""
+    if label == LABELS["resolved_by"]:
+        return _source(value)
+    if label == LABELS["policy"]:
+        return technical_words.policy_reason(str(value))
+    return value
+
+
 @register.filter
 def meaning(result) -> str:
     return explain.explanation(result.outcome)
@@ -68,7 +77,7 @@ def meaning(result) -> str:
 @register.filter
 def reason(result) -> str:
     """The reason in the reader's language; empty when the outcome says it all."""
-    return explain.reason_text(result.details or {})
+    return explain.reason_text(result.details or {}, outcome=result.outcome)
 
 
 @register.filter
@@ -86,17 +95,21 @@ def phases(result) -> list[tuple[str, float]]:
 def detail_rows(result) -> list[tuple[str, object]]:
     """(label, value) of the details worth showing, certificate fields included."""
     details = result.details or {}
-    # Without a code, the technical message is already the row's reason line.
+    # Without a code, the technical message is already the row's reason line, unless
+    # that line had to word an invalid target's unknown text generically.
     hidden = _HIDDEN if details.get("reason_code") else {*_HIDDEN, "reason"}
+    if result.outcome == Outcome.INVALID and not technical_words.is_worded(
+        details.get("reason", "")
+    ):
+        hidden = hidden - {"reason"}
+    if details.get("policy") and details.get("reason") == details["policy"]:
+        hidden = {*hidden, "reason"}  # a blocked row's reason repeats its policy
     rows = [
         (LABELS.get(key, key), value)
         for key, value in details.items()
         if key not in hidden and value not in ("", None, [], {})
     ]
-    rows = [
-        (label, _source(value) if label == LABELS["resolved_by"] else value)
-        for label, value in rows
-    ]
+    rows = [(label, _worded(label, value)) for label, value in rows]
     certificate = details.get("certificate") or {}
     rows += [(LABELS.get(key, key), value) for key, value in certificate.items() if value != ""]
     return rows
