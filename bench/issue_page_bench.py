@@ -2,11 +2,15 @@
 
     .venv/bin/python bench/issue_page_bench.py [--requests 200]
 
+With Redis, name a database of its own (the cold measurement clears the cache):
+CACHE_URL=redis://127.0.0.1:6379/7.
+
 What it measures and the figures so far: docs/benchmarks.md#issue-page-in-process.
 """
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -46,10 +50,10 @@ def main() -> None:
         editor = User.objects.create_user("bench-editor", is_staff=True)
         editor.groups.add(Group.objects.get(name="Editors"))
 
-        def measure(client: Client, urls: list[str], *, cold: bool) -> tuple[float, float]:
+        def measure(client: Client, urls: list[str], *, cold: bool) -> tuple[float, float, float]:
             for url in urls:  # warm up: templates, translations, connections
                 client.get(url)
-            elapsed = 0.0
+            times = []
             queries = 0
             for index in range(args.requests):
                 if cold:
@@ -58,10 +62,12 @@ def main() -> None:
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
-                    elapsed += time.perf_counter() - started
+                    times.append(time.perf_counter() - started)
                 assert response.status_code == 200, (url, response.status_code)
                 queries += len(captured)
-            return elapsed / args.requests * 1000, queries / args.requests
+            # The median as well: on a shared machine the mean carries other work's spikes.
+            mean = sum(times) / len(times) * 1000
+            return mean, statistics.median(times) * 1000, queries / args.requests
 
         signed_in = Client()
         signed_in.force_login(helpdesk)
@@ -78,9 +84,9 @@ def main() -> None:
         mode = "on" if shared.enabled() else "off"
         print(f"{connection.vendor}, cache {backend} (database-free anonymous pages {mode}),")
         print(f"{len(paths)} issue pages, {args.requests} requests each")
-        print(f"{'':40s} {'ms/request':>10s} {'queries':>8s}")
-        for label, (ms, queries) in rows:
-            print(f"{label:40s} {ms:10.2f} {queries:8.1f}")
+        print(f"{'':40s} {'mean ms':>8s} {'median ms':>9s} {'queries':>8s}")
+        for label, (mean, median, queries) in rows:
+            print(f"{label:40s} {mean:8.2f} {median:9.2f} {queries:8.1f}")
         print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
