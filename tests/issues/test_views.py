@@ -266,7 +266,7 @@ def test_code_page_shows_every_field(client, full_issue):
     code.save()
     response = client.get(code.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
-    html = response.content.decode()
+    html = response.content.decode().replace("<wbr>", "")  # identifiers' break points
     for text in (
         "-1019",
         "kTMSDKErrorTokenVerifyFailed",
