@@ -1,5 +1,9 @@
--- wrk script for bench/load.sh: one traffic mix per run, chosen by the argument after "--".
+-- wrk script for bench/load.sh: one traffic mix per run, chosen by the argument after "--";
+-- the second argument is a file of URL-encoded search queries (bench/load_queries.py: the
+-- search benchmark's distinct queries), sent in turn, so no one query is repeated back to back.
 --   mixed  : home, search page, issue pages, JSON API (what a helpdesk generates)
+--   search : the search page, one query of the file after another
+--   api    : the search API, likewise
 --   issues : issue pages only
 --   home   : the home page only
 --   codes  : the error-code index only
@@ -26,7 +30,12 @@ local code_paths = {
   "/codes/mobile-platform/2004/", "/codes/mobile-platform/0/",
 }
 
+-- Stand-ins for "the next query of the file" on the search page and the search API.
+local SEARCH, API = {}, {}
+
 local mixes = {
+  search = { SEARCH },
+  api = { API },
   issues = issue_paths,
   home = { "/" },
   codes = { "/codes/" },
@@ -34,14 +43,9 @@ local mixes = {
   robots = { "/robots.txt" },
   mixed = {
     "/",
-    -- search page: an error code, Chinese symptoms (URL-encoded), an English word
-    "/search/?q=2004",
-    "/search/?q=%E6%89%AB%E7%A0%81%E4%B8%8B%E8%BD%BD",          -- 扫码下载
-    "/search/?q=%E8%AF%81%E4%B9%A6%20%E5%AE%89%E8%A3%85",       -- 证书 安装
-    "/search/?q=timeout",
-    -- JSON API
-    "/api/search/?q=-1019",
-    "/api/search/?q=%E7%99%BB%E5%BD%95%E8%B6%85%E6%97%B6",      -- 登录超时
+    -- four searches on the page and two through the API in every 21 requests
+    SEARCH, SEARCH, SEARCH, SEARCH,
+    API, API,
     "/api/issues/login-error-2004-no-access-permission/",
     "/api/issues/sdk-login-network-troubleshooting/",
   },
@@ -54,17 +58,39 @@ end
 local name = "mixed"
 local paths = mixes.mixed
 local counter = 0
+local queries = {}
+local query_counter = 0
 
 function init(args)
   name = args[1] or "mixed"
   paths = mixes[name] or error("unknown mix: " .. name)
-  -- Threads start at different places in the list.
+  if args[2] then
+    for line in io.lines(args[2]) do
+      if line ~= "" then table.insert(queries, line) end
+    end
+  end
+  if #queries == 0 then
+    queries = { "2004" }  -- no file given: one repeated query, as before
+  end
+  -- Threads start at different places in the lists.
   counter = math.random(#paths)
+  query_counter = math.random(#queries)
+end
+
+local function next_query()
+  query_counter = query_counter % #queries + 1
+  return queries[query_counter]
 end
 
 function request()
   counter = counter % #paths + 1
-  return wrk.format("GET", paths[counter], { ["Accept-Language"] = "zh-hans" })
+  local path = paths[counter]
+  if path == SEARCH then
+    path = "/search/?q=" .. next_query()
+  elseif path == API then
+    path = "/api/search/?q=" .. next_query()
+  end
+  return wrk.format("GET", path, { ["Accept-Language"] = "zh-hans" })
 end
 
 -- done() runs in wrk's main Lua state, where init() never ran: load.sh puts the
