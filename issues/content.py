@@ -13,6 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from issues.revisions import record_baselines, revision
 
@@ -61,6 +62,27 @@ def _record_initial_history(app_label: str) -> None:
         model.history.bulk_history_create(list(missing), default_change_reason="shipped content")
 
 
+def _mark_verified_on_load() -> None:
+    """Shipped entries count as verified on the day they are installed.
+
+    They were checked against the products when the fixtures were written; without a
+    date every one of them would be "due for review" the moment the site is set up,
+    burying the entries that really need it. A date the fixture gives is kept.
+    """
+    from issues.models import Issue
+
+    today = timezone.localdate()
+    unverified = list(
+        Issue.objects.filter(last_verified_on__isnull=True).values_list("pk", flat=True)
+    )
+    Issue.objects.filter(pk__in=unverified).update(last_verified_on=today)
+    # Linking parts during loaddata already wrote a history row for some entries; the
+    # load is one act, so those rows show the entry as loaded, date included.
+    Issue.history.filter(id__in=unverified, last_verified_on__isnull=True).update(
+        last_verified_on=today
+    )
+
+
 def load_shipped_content(*, report: Callable[[str], None] = lambda line: None) -> list[str]:
     """Load each shipped fixture set whose app is still empty; return the app labels loaded."""
     loaded = []
@@ -75,6 +97,8 @@ def load_shipped_content(*, report: Callable[[str], None] = lambda line: None) -
         # the others right after: each one revision, as it stands once loaded.
         with transaction.atomic(), revision(reason="recorded"):
             call_command("loaddata", *map(str, present), verbosity=0)
+            if content.app_label == "issues":
+                _mark_verified_on_load()
             _record_initial_history(content.app_label)
         if content.app_label == "issues":
             record_baselines()
