@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from issues.search import analytics, reports
@@ -52,6 +53,44 @@ class BestBetAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class SearchKindFilter(admin.SimpleListFilter):
+    """Searches by default, as the search report counts them; suggestion sessions apart.
+
+    A suggestion row is one typing session in the search box, not a search made: listed
+    among the searches it made the log longer than the report's count.
+    """
+
+    title = _("kind")
+    parameter_name = "kind"
+    DEFAULT = "searches"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("searches", _("searches")),
+            ("suggestions", _("suggestion sessions")),
+            ("all", _("all rows")),
+        ]
+
+    def value(self):
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist):
+        # No "All" entry of Django's own: "all rows" is an explicit choice, searches the default.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "searches":
+            return queryset.exclude(source=SearchLog.Source.SUGGEST)
+        if self.value() == "suggestions":
+            return queryset.filter(source=SearchLog.Source.SUGGEST)
+        return queryset
+
+
 @admin.register(SearchLog)
 class SearchLogAdmin(admin.ModelAdmin):
     list_display = [
@@ -62,7 +101,7 @@ class SearchLogAdmin(admin.ModelAdmin):
         "clicked_url",
         "created_at",
     ]
-    list_filter = ["source", "created_at"]
+    list_filter = [SearchKindFilter, "source", "created_at"]
     search_fields = ["query", "normalized_query"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in SearchLog._meta.fields]
@@ -94,6 +133,8 @@ class SearchLogAdmin(admin.ModelAdmin):
             "periods": REPORT_PERIODS,
             "retention_days": analytics.retention_days(),
             "totals": reports.totals(days=days),
+            "log_url": reverse("admin:search_searchlog_changelist"),
+            "since": timezone.localtime(reports.since(days=days)).strftime("%Y-%m-%d %H:%M:%S"),
             "top_queries": reports.top_queries(days=days),
             "zero_result_queries": reports.zero_result_queries(days=days),
             "search_url": reverse("search:search"),

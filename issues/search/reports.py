@@ -43,10 +43,23 @@ def zero_result_queries(*, days: int, limit: int = REPORT_ROWS):
     )
 
 
+def since(*, days: int):
+    """When the report's window starts (the log's filter link uses the same instant)."""
+    return timezone.now() - timedelta(days=days)
+
+
 def totals(*, days: int) -> dict:
+    """Searches made, and apart from them the suggestion sessions the log also lists.
+
+    Both are named so the report's count and the log's rows agree for whoever reads them.
+    """
     logs = _window(days)
-    return logs.aggregate(
+    counts = logs.aggregate(
         searches=Count("pk"),
         zero=Count("pk", filter=Q(result_count=0)),
         clicked=Count("pk", filter=~Q(clicked_url="")),
     )
+    counts["suggestion_sessions"] = SearchLog.objects.filter(
+        created_at__gte=since(days=days), source=SearchLog.Source.SUGGEST
+    ).count()
+    return counts
