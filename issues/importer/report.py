@@ -112,6 +112,11 @@ class Change:
         return [str(FIELD_LABELS.get(name, name)) for name in self.fields]
 
     @property
+    def fields_text(self) -> str:
+        """The changed fields as one list in the current language (the preview's column)."""
+        return pgettext("list separator", ", ").join(self.field_labels)
+
+    @property
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)
 
