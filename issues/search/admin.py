@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from issues.search import analytics, reports
@@ -134,7 +133,7 @@ class SearchLogAdmin(admin.ModelAdmin):
             "retention_days": analytics.retention_days(),
             "totals": reports.totals(days=days),
             "log_url": reverse("admin:search_searchlog_changelist"),
-            "since": timezone.localtime(reports.since(days=days)).strftime("%Y-%m-%d %H:%M:%S"),
+            "since": reports.since(days=days).isoformat(timespec="seconds"),
             "top_queries": reports.top_queries(days=days),
             "zero_result_queries": reports.zero_result_queries(days=days),
             "search_url": reverse("search:search"),
