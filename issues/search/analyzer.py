@@ -164,7 +164,6 @@ def analyze(text: str) -> list[str]:
     same unknown phrase could split one way in an entry and another in a query.
     Dictionary words plus bigrams are stable, and cheaper.
     """
-    tokenizer = _jieba()
     as_written = _as_written_words(text)
     tokens: list[str] = []
     for match in _RUNS.finditer(fold(text)):
@@ -172,12 +171,20 @@ def analyze(text: str) -> list[str]:
         if match.lastgroup == "word":
             tokens += ascii_tokens(as_written.get(run, run))
             continue
-        words = [w for w in tokenizer.cut_for_search(run, HMM=False) if len(w) > 1]
-        tokens += words
-        tokens += [b for b in bigrams(run) if b not in words]
-        if len(run) == 1:
-            tokens.append(run)
+        tokens += _han_tokens(run)
     return tokens
+
+
+@lru_cache(maxsize=1 << 16)
+def _han_tokens(run: str) -> tuple[str, ...]:
+    """One Chinese run's tokens: a run is cut on its own (no context crosses its ends),
+    so the same run always gives the same tokens, and a rebuild meets the same phrases
+    ("重启服务器后", a product's name) thousands of times: each is cut once per process."""
+    words = [w for w in _jieba().cut_for_search(run, HMM=False) if len(w) > 1]
+    tokens = words + [b for b in bigrams(run) if b not in words]
+    if len(run) == 1:
+        tokens.append(run)
+    return tuple(tokens)
 
 
 @dataclass

@@ -7,11 +7,12 @@ whole query verbatim; the text score adds at most TEXT_SCORE. So the database is
 for entries by *levels*, each a conjunction it can answer from its index ("every term
 in the title", "every term in the symptoms", "every term", "every bigram of the
 phrase"), in the order of the best score an entry of that level could reach (a static
-upper bound). Each level is scored as it arrives; once the best score found without its
-text part reaches the bound of the next level, no entry left can overtake it (a
-max-score stop rule) and the search stops. See docs/search.md#candidates.
+upper bound). Each level is scored as it arrives; once the page's worth of entries
+found are sure to score at least the bound of the next level, no entry left can
+overtake them (a max-score stop rule) and the search stops. See docs/search.md#candidates.
 """
 
+import heapq
 from itertools import product
 
 from issues.search import weights
@@ -65,20 +66,28 @@ def levels(core: list[Term], phrase_bigrams: set[str], phrase_counts: bool):
     return sorted(found, key=lambda level: -level[0])
 
 
-def select(tokens, *, core, phrase_bigrams, phrase_counts, score_lower_bound, **bounds):
+def select(tokens, *, core, phrase_bigrams, phrase_counts, score_lower_bound, wanted=1, **bounds):
     """Candidate ids, rank-safe when the levels up to the stop fit in POOL.
 
-    ``score_lower_bound(ids)`` scores those entries with the re-rank and returns the
-    best score any of them has without its text part. ``bounds``: the backend's
-    public_only and restrict. Returns (ids, proven): proven is False when POOL ran out
-    first or the query's terms cannot be levelled.
+    ``score_lower_bound(ids)`` scores those entries with the re-rank and returns, for
+    each that passes, a score it is sure to reach whatever else is found. The search
+    stops once ``wanted`` entries (the page) are sure to outrank every entry left, so
+    the page is the one an exhaustive re-rank would show, not only its first entry.
+    ``bounds``: the backend's public_only and restrict. Returns (ids, proven): proven is
+    False when POOL ran out first or the query's terms cannot be levelled.
     """
     backend = get_backend()
     chosen: list[int] = []
     seen: set[int] = set()
-    best = score_lower_bound([])  # the entries of codes typed outrank every level
+    best: list[float] = []  # the ``wanted`` highest sure scores found, lowest first
+
+    def keep(scores):
+        for value in scores:
+            (heapq.heappush if len(best) < wanted else heapq.heappushpop)(best, value)
+
+    keep(score_lower_bound([]))  # the entries of codes typed outrank every level
     for bound, conditions in levels(core, phrase_bigrams, phrase_counts) or [(None, [])]:
-        if bound is not None and best >= bound - 1e-9:
+        if bound is not None and len(best) >= wanted and best[0] >= bound - 1e-9:
             return chosen, True
         room = POOL - len(chosen)
         if not conditions:  # unproven from here: as many as before, in index order
@@ -86,7 +95,7 @@ def select(tokens, *, core, phrase_bigrams, phrase_counts, score_lower_bound, **
         if conditions:
             ids = backend.matching_all(conditions, limit=room + len(seen) + 1, **bounds)
         elif tokens:  # the last level: entries holding any token, even too few terms
-            ids = backend._matching(*backend.any_of(tokens), limit=room + len(seen) + 1, **bounds)
+            ids = backend.matching_any(tokens, limit=room + len(seen) + 1, **bounds)
         else:
             ids = []
         new = [pk for pk in ids if pk not in seen]
@@ -95,5 +104,5 @@ def select(tokens, *, core, phrase_bigrams, phrase_counts, score_lower_bound, **
         chosen += new
         seen.update(new)
         if new:
-            best = max(best, score_lower_bound(new))
+            keep(score_lower_bound(new))
     return chosen, bool(core)  # every level read whole: all matching entries were scored

@@ -22,13 +22,16 @@ from issues.search.backends.base import FIELDS
 from issues.search.models import BestBet, SearchEntry
 from issues.search.ranking import (
     Match,
+    frequencies,
     idf,
     measure,
     passes,
+    saturated,
     score,
-    text_score,
+    text_ceiling,
     weighted_length,
 )
+from issues.search.terms import average_length as terms_average
 
 MAX_TOKENS = 64
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -72,66 +75,6 @@ def _query_tokens(terms: list[Term]) -> list[str]:
         for words in term.alternatives:
             tokens += sorted(words)
     return list(dict.fromkeys(tokens))[:MAX_TOKENS]
-
-
-def _selective(tokens: list[str], counts: dict[str, int], total: int) -> list[str]:
-    """The tokens worth asking the database for: not held by most entries.
-
-    When every token is common, the rarest eight are kept; the database stops at
-    CANDIDATES entries either way.
-    """
-    ceiling = max(weights.COMMON_MIN_ENTRIES, weights.COMMON_SHARE * total)
-    rare = [t for t in tokens if 0 < counts.get(t, 0) <= ceiling]
-    if rare:
-        return rare
-    return sorted((t for t in tokens if counts.get(t, 0)), key=counts.get)[:8] or tokens
-
-
-def _every_term(core: list[Term], counts: dict[str, int]) -> list[list[list[str]]]:
-    """The query as "every term, by any of its tokens or synonyms", for the backend.
-
-    Entries holding every term are the best candidates there are, and asking for them
-    first is what keeps a query of common words fast on a large index. It is not
-    asked when it cannot pay: for one term alone (nothing to intersect), or when the
-    document frequencies show some term held by fewer than CANDIDATES entries.
-    """
-    if len(core) < 2:
-        return []
-    groups = [_ways_to_hold(term) for term in core]
-    if sum(len(words) for group in groups for words in group) > MAX_TOKENS:
-        return []
-    most = [sum(min(counts.get(t, 0) for t in words) for words in group) for group in groups]
-    if min(most) < weights.CANDIDATES:
-        return []
-    # Rarest first: a backend may drive the search by the first group.
-    return [group for _, group in sorted(zip(most, groups, strict=True), key=lambda x: x[0])]
-
-
-def _ways_to_hold(term: Term) -> list[list[str]]:
-    """How an entry holds the term as a whole, for the every-term stage: the whole
-    word (a Chinese word by all its character pairs, which are always indexed, so
-    the word's segmentation inside the entry does not matter), or a synonym.
-
-    The re-rank counts a term found by any one of its tokens ("失败" for "登录失败");
-    asking the database for each token alone would make it union the posting lists
-    of the commonest words, while entries holding the whole word are the better
-    candidates and the rarer ones. A synonym holding the whole word, or every word of
-    a shorter synonym, adds nothing (groups overlap: "换号" and "换个账号" arrive from
-    several members), so it is not asked for.
-    """
-    surface = term.surface
-    if _HAN_RUN.fullmatch(surface) and len(surface) > 2:
-        ways = [frozenset(bigrams(surface))]
-    elif surface in term.tokens:
-        ways = [frozenset([surface])]
-    else:
-        ways = [frozenset([token]) for token in term.tokens]
-    for words in sorted(set(term.alternatives), key=lambda w: (len(w), sorted(w))):
-        if all(word in surface for word in words):
-            continue  # a synonym of a part ("登录" in "登录失败") holds only that part
-        if not any(way <= words for way in ways):
-            ways.append(words)
-    return [sorted(way) for way in sorted(ways, key=lambda w: (len(w), sorted(w)))]
 
 
 def _term_tokens(terms: list[Term]) -> list[str]:
@@ -201,13 +144,35 @@ class _Query:
     # Candidate rows read once per search (by _load), and the entries of the codes typed.
     loaded: dict[int, "_Candidate"] = field(default_factory=dict)
     code_entries: set[int] = field(default_factory=set)
+    # Each entry measured once per search (_measure), whether the candidate search or
+    # the final ranking asks first; and which entries hold the phrase (_mark_phrases).
+    measured: dict[int, "_Measured"] = field(default_factory=dict)
+    phrases: dict[int, bool] = field(default_factory=dict)
+    idfs: dict[str, float] = field(default_factory=dict)
+    exact_code_ids: set[int] | None = None
+    explaining: set[int] = field(default_factory=set)
 
     @property
     def phrase(self) -> str:
         return _compact(self.folded)
 
+    @property
+    def phrase_bigrams(self) -> set[str]:
+        return {b for run in _HAN_RUN.findall(self.folded) for b in bigrams(run)}
+
     def names_constant(self, candidate: _Candidate) -> bool:
         return bool(candidate.constant_key) and candidate.constant_key in self.codes.words
+
+
+@dataclass
+class _Measured:
+    """What of one entry's score depends on the entry alone: its structure (the Match's
+    terms found and code tier) and its text frequencies; the text score itself needs
+    the average length, kept apart."""
+
+    match: Match
+    frequencies: dict[str, float]
+    length: float
 
 
 def search(
@@ -220,8 +185,10 @@ def search(
 ) -> Outcome:
     analyzed = _analyze(query)
     outcome = Outcome(query=query, normalized=normalize_query(query), terms=analyzed.terms)
-    counts, total = search_terms.frequencies(list({*analyzed.tokens, *_term_tokens(analyzed.core)}))
-    candidate_ids = _candidate_ids(analyzed, counts, total, user=user, entries=entries)
+    counts, total = _frequencies(analyzed)
+    candidate_ids = _candidate_ids(
+        analyzed, counts, total, user=user, entries=entries, wanted=limit
+    )
     base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
     loaded = _load(analyzed, candidate_ids, base)
     measured = _measure(analyzed, loaded, counts, total)
@@ -230,6 +197,12 @@ def search(
     outcome.entry_ids = [m.entry_id for m in ranked]
     outcome.results = _results(analyzed, ranked[:limit])
     return outcome
+
+
+def _frequencies(analyzed: _Query) -> tuple[dict[str, int], int]:
+    """The document frequencies of the query's tokens and the index's length statistic."""
+    tokens = {*analyzed.tokens, *_term_tokens(analyzed.core), search_terms.LENGTH}
+    return search_terms.frequencies(list(tokens))
 
 
 def _analyze(query: str) -> _Query:
@@ -247,7 +220,9 @@ def _analyze(query: str) -> _Query:
     )
 
 
-def _candidate_ids(analyzed: _Query, counts, total: int, *, user, entries) -> list[int]:
+def _candidate_ids(
+    analyzed: _Query, counts, total: int, *, user, entries, wanted: int
+) -> list[int]:
     """The database's candidates, rank-safe: asked for by levels in the order of the
     best score their entries could reach, and scored until nothing left can overtake
     the best found (candidates.select). Entries of issues explaining a typed code
@@ -256,13 +231,25 @@ def _candidate_ids(analyzed: _Query, counts, total: int, *, user, entries) -> li
     # Terms no entry holds cannot count in the share (ranking.passes): leave them out.
     known = [term for term in analyzed.core if _held_somewhere(term, counts)]
     phrase_bigrams = {b for run in _HAN_RUN.findall(analyzed.folded) for b in bigrams(run)}
+    # With the index's average length, an entry's text score is final once measured, and
+    # its share of TEXT_SCORE is at least text / ceiling, whatever the best text found
+    # later (ranking.score scales by it, and no entry's text reaches the ceiling). Without
+    # it, the text score changes with the set, and only the structure is certain.
+    ceiling = text_ceiling(_idfs(analyzed, counts, total), counts)
+    certain = terms_average(counts, total) is not None and ceiling > 0
 
-    def lower_bound(ids: list[int]) -> float:
+    def lower_bound(ids: list[int]) -> list[float]:
         measured = _measure(analyzed, _load(analyzed, ids, base), counts, total)
         matches = [m for m in measured if passes(m, len(known), weights.MIN_TERM_SHARE)]
         if len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS:
-            _mark_phrases(matches, analyzed.phrase, analyzed.core, len(known), 1)
-        return max((_structure(m, len(known)) for m in matches), default=float("-inf"))
+            _mark_phrases(
+                matches, analyzed.phrase, analyzed.core, len(known), wanted, analyzed.phrases
+            )
+        return [
+            _structure(m, len(known))
+            + (weights.TEXT_SCORE * m.text_score / ceiling if certain else 0.0)
+            for m in matches
+        ]
 
     ids, _proven = candidates.select(
         analyzed.tokens,
@@ -270,6 +257,7 @@ def _candidate_ids(analyzed: _Query, counts, total: int, *, user, entries) -> li
         phrase_bigrams=phrase_bigrams,
         phrase_counts=len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS,
         score_lower_bound=lower_bound,
+        wanted=max(wanted, 1),
         public_only=not can_read_internal(user),
         restrict=_restriction(entries),
     )
@@ -322,38 +310,57 @@ def _load(analyzed: _Query, candidate_ids: list[int], base) -> dict[int, _Candid
     return {pk: cache[pk] for pk in [*candidate_ids, *analyzed.code_entries] if pk in cache}
 
 
+def _idfs(analyzed: _Query, counts, total: int) -> dict[str, float]:
+    if not analyzed.idfs:
+        analyzed.idfs = {token: idf(counts.get(token, 0), total) for token in analyzed.tokens}
+    return analyzed.idfs
+
+
 def _measure(analyzed: _Query, loaded: dict[int, _Candidate], counts, total: int) -> list[Match]:
-    """How well each candidate answers: text score, code tier, terms found where."""
-    idfs = {token: idf(counts.get(token, 0), total) for token in analyzed.tokens}
-    lengths = {pk: weighted_length(c.fields) for pk, c in loaded.items()}
-    average_length = sum(lengths.values()) / len(lengths) if lengths else 1.0
-    exact_code_ids = set(analyzed.code_tiers) | {
-        c.error_code_id
-        for c in loaded.values()
-        if c.kind == SearchEntry.Kind.ERROR_CODE and analyzed.names_constant(c)
-    }
-    explaining = _issues_explaining(exact_code_ids)
-    phrase_bigrams = {b for run in _HAN_RUN.findall(analyzed.folded) for b in bigrams(run)}
-    measured = []
-    for pk, candidate in loaded.items():
-        match = Match(entry_id=pk)
-        field_tokens = candidate.field_tokens()
-        held = set().union(*field_tokens.values())
-        match.text_score = text_score(
-            candidate.fields, field_tokens, idfs.keys() & held, idfs, lengths[pk], average_length
+    """How well each candidate answers: text score, code tier, terms found where.
+
+    Each entry is measured once per search (the candidate search and the ranking both
+    ask); only the text score is recomputed when the index's average length is unknown,
+    as it then depends on the set measured.
+    """
+    idfs = _idfs(analyzed, counts, total)
+    if analyzed.exact_code_ids is None:  # the first set loaded holds every code typed (_load)
+        analyzed.exact_code_ids = set(analyzed.code_tiers) | {
+            c.error_code_id
+            for c in loaded.values()
+            if c.kind == SearchEntry.Kind.ERROR_CODE and analyzed.names_constant(c)
+        }
+        analyzed.explaining = _issues_explaining(analyzed.exact_code_ids)
+    measured = [
+        analyzed.measured.get(pk) or _measure_one(analyzed, pk, candidate, idfs)
+        for pk, candidate in loaded.items()
+    ]
+    average_length = terms_average(counts, total) or (
+        sum(m.length for m in measured) / len(measured) if measured else 1.0
+    )
+    for one in measured:
+        one.match.text_score = saturated(one.frequencies, idfs, one.length, average_length)
+    return [one.match for one in measured]
+
+
+def _measure_one(analyzed: _Query, pk: int, candidate: _Candidate, idfs) -> _Measured:
+    match = Match(entry_id=pk)
+    field_tokens = candidate.field_tokens()
+    held = set().union(*field_tokens.values())
+    found = frequencies(candidate.fields, field_tokens, idfs.keys() & held)
+    if candidate.error_code_id in analyzed.exact_code_ids:
+        match.code_tier = (
+            weights.EXACT_CONSTANT
+            if analyzed.names_constant(candidate)
+            else analyzed.code_tiers.get(candidate.error_code_id, 0.0)
         )
-        if candidate.error_code_id in exact_code_ids:
-            match.code_tier = (
-                weights.EXACT_CONSTANT
-                if analyzed.names_constant(candidate)
-                else analyzed.code_tiers.get(candidate.error_code_id, 0.0)
-            )
-        measure(match, analyzed.core, field_tokens)
-        match.may_hold_phrase = phrase_bigrams <= held
-        if candidate.issue_id in explaining and match.terms_found:
-            match.code_tier = weights.EXPLAINS_EXACT_CODE
-        measured.append(match)
-    return measured
+    measure(match, analyzed.core, field_tokens)
+    match.may_hold_phrase = analyzed.phrase_bigrams <= held
+    if candidate.issue_id in analyzed.explaining and match.terms_found:
+        match.code_tier = weights.EXPLAINS_EXACT_CODE
+    one = _Measured(match, found, weighted_length(candidate.fields))
+    analyzed.measured[pk] = one
+    return one
 
 
 def _rank(analyzed: _Query, measured: list[Match], *, min_share: float, limit: int) -> list[Match]:
@@ -362,7 +369,7 @@ def _rank(analyzed: _Query, measured: list[Match], *, min_share: float, limit: i
     known_terms = len(set().union(*(m.found_terms for m in measured)))
     matches = [m for m in measured if passes(m, known_terms, min_share)]
     if len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS:
-        _mark_phrases(matches, analyzed.phrase, analyzed.core, known_terms, limit)
+        _mark_phrases(matches, analyzed.phrase, analyzed.core, known_terms, limit, analyzed.phrases)
     return score(matches, known_terms)
 
 
@@ -420,7 +427,9 @@ def _results(analyzed: _Query, page: list[Match]) -> list[Result]:
     return results
 
 
-def _mark_phrases(matches: list[Match], phrase: str, core, known_terms: int, limit: int) -> None:
+def _mark_phrases(
+    matches: list[Match], phrase: str, core, known_terms: int, limit: int, known: dict[int, bool]
+) -> None:
     """Set ``phrase`` on the entries holding the whole query verbatim.
 
     A verbatim phrase implies every term was found and, since every pair of adjacent
@@ -428,7 +437,8 @@ def _mark_phrases(matches: list[Match], phrase: str, core, known_terms: int, lim
     entry's tokens (``may_hold_phrase``). The bonus only matters to an entry it can
     lift onto the page shown: the ``limit``-th best score without any bonus is a floor
     no entry below ``floor - PHRASE`` can reach. Only the entries left have their text
-    read and folded, which the order never depends on.
+    read and folded (once per search: ``known`` keeps the answers), which the order never
+    depends on.
     """
     complete = [m for m in matches if m.terms_found == len(core) and m.may_hold_phrase]
     if not complete:
@@ -439,9 +449,13 @@ def _mark_phrases(matches: list[Match], phrase: str, core, known_terms: int, lim
     hopeful = {m.entry_id: m for m in complete if m.score + weights.PHRASE >= floor - 1e-9}
     if not hopeful:
         return
-    rows = SearchEntry.objects.filter(pk__in=hopeful).values_list(*_PHRASE_FIELDS)
-    for pk, *texts in rows:
-        hopeful[pk].phrase = phrase in _compact(fold(" ".join(texts)))
+    unread = [pk for pk in hopeful if pk not in known]
+    if unread:
+        rows = SearchEntry.objects.filter(pk__in=unread).values_list(*_PHRASE_FIELDS)
+        for pk, *texts in rows:
+            known[pk] = phrase in _compact(fold(" ".join(texts)))
+    for pk, match in hopeful.items():
+        match.phrase = known.get(pk, False)
 
 
 def _issues_explaining(code_ids: set[int]) -> set[int]:

@@ -83,17 +83,38 @@ def text_score(
     the few candidates only, so both databases score alike and neither scores every
     matching row.
     """
-    norm = weights.BM25_K1 * (
-        1.0 - weights.BM25_B + weights.BM25_B * length / (average_length or 1.0)
-    )
-    total = 0.0
+    return saturated(frequencies(fields, field_sets, present), idfs, length, average_length)
+
+
+def frequencies(
+    fields: Mapping[str, list[str]], field_sets: Mapping[str, set[str]], present: Iterable[str]
+) -> dict[str, float]:
+    """Each present token's field-weighted frequency in the entry: the part of the text
+    score that depends on the entry alone, so a search computes it once per entry."""
+    found = {}
     for token in present:
         frequency = 0.0
         for name, tokens in fields.items():
             if token in field_sets[name]:
                 frequency += weights.FIELD_WEIGHTS[name] * tokens.count(token)
-        total += idfs.get(token, 0.0) * frequency / (frequency + norm)
-    return total
+        found[token] = frequency
+    return found
+
+
+def saturated(
+    found: Mapping[str, float], idfs: Mapping[str, float], length: float, average_length: float
+) -> float:
+    """The text score from the entry's ``frequencies``."""
+    norm = weights.BM25_K1 * (
+        1.0 - weights.BM25_B + weights.BM25_B * length / (average_length or 1.0)
+    )
+    return sum(idfs.get(token, 0.0) * f / (f + norm) for token, f in found.items())
+
+
+def text_ceiling(idfs: Mapping[str, float], counts: Mapping[str, int]) -> float:
+    """A text score no entry reaches: each held token adds less than its idf (f / (f +
+    norm) < 1), and a token no entry holds adds nothing."""
+    return sum(value for token, value in idfs.items() if counts.get(token, 0) > 0)
 
 
 def score(matches: list[Match], term_count: int) -> list[Match]:

@@ -6,7 +6,15 @@ leave a count off by one until the next rebuild, which recounts everything.
 
 from collections import Counter
 
+from issues.search import weights
 from issues.search.models import SearchTerm
+
+# A statistics row beside the document frequencies: the sum of every entry's weighted
+# length (ranking.weighted_length, an integer since the field weights are), so the text
+# score normalises by the whole index's average length, not by whichever entries a query
+# happened to read: an entry's text score is then the same in every candidate set, and
+# the candidate search can bound it before the set is complete (candidates.select).
+LENGTH = "\x01length"
 
 
 def apply(changes: Counter) -> None:
@@ -26,10 +34,25 @@ def apply(changes: Counter) -> None:
     )
 
 
-def replace_counts(old: set[str], new: set[str]) -> None:
+def replace_counts(old: set[str], new: set[str], length_change: int = 0) -> None:
     changes = Counter(dict.fromkeys(new - old, 1))
     changes.update(dict.fromkeys(old - new, -1))
+    changes[LENGTH] += length_change
     apply(changes)
+
+
+def entry_length(token_texts) -> int:
+    """An entry's weighted length from its analyzed text per field (name → str)."""
+    return round(
+        sum(weights.FIELD_WEIGHTS[name] * len(text.split()) for name, text in token_texts.items())
+    )
+
+
+def average_length(counts: dict[str, int], total: int) -> float | None:
+    """The index's average weighted length, when its statistics row is there (an index
+    built before it had none until the next rebuild)."""
+    length = counts.get(LENGTH, 0)
+    return length / total if length > 0 and total > 0 else None
 
 
 def store(counts: Counter) -> None:

@@ -1,4 +1,5 @@
-"""The vendor's backend honours the contract: ids (entries holding every term first), quoting."""
+"""The vendor's backend honours the contract: ids of entries holding any token, or every
+condition (in given fields), unscored; user tokens quoted."""
 
 import pytest
 from django.db import connection
@@ -24,50 +25,52 @@ def test_finds_entries_by_any_field_up_to_the_limit(make_issue):
     in_title = make_issue("in-title", "网关超时")
     make_issue("neither", "别的")
     backend = get_backend()
-    found = backend.search(["网关"], public_only=True, limit=10)
+    found = backend.matching_any(["网关"], public_only=True, limit=10)
     assert sorted(found) == sorted([in_title.search_entry.pk, in_body.search_entry.pk])
-    assert len(backend.search(["网关"], public_only=True, limit=1)) == 1
+    assert len(backend.matching_any(["网关"], public_only=True, limit=1)) == 1
 
 
 def test_public_only_and_restriction(make_issue):
     public = make_issue("pub", "网关超时 公开")
     internal = make_issue("int", "网关超时 内部", visibility="internal")
     backend = get_backend()
-    assert backend.search(["网关"], public_only=True, limit=10) == [public.search_entry.pk]
-    both = set(backend.search(["网关"], public_only=False, limit=10))
+    assert backend.matching_any(["网关"], public_only=True, limit=10) == [public.search_entry.pk]
+    both = set(backend.matching_any(["网关"], public_only=False, limit=10))
     assert both == {public.search_entry.pk, internal.search_entry.pk}
     only = SearchEntry.objects.filter(issue=internal).values("pk").query.sql_with_params()
-    restricted = backend.search(["网关"], public_only=False, restrict=only, limit=10)
+    restricted = backend.matching_any(["网关"], public_only=False, restrict=only, limit=10)
     assert restricted == [internal.search_entry.pk]
 
 
-def test_every_term_first_when_enough_entries_hold_them_all(make_issue):
+def test_every_term_by_any_of_its_ways(make_issue):
     both = make_issue("both", "网关超时")
     synonym = make_issue("synonym", "gateway 连接 超时")
-    one = make_issue("one", "网关重启")
+    make_issue("one", "网关重启")
     every = [[["网关"], ["gateway", "连接"]], [["超时"]]]
-    backend = get_backend()
-    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=2)
+    found = get_backend().matching_all([(every, None)], public_only=True, limit=10)
     assert set(found) == {both.search_entry.pk, synonym.search_entry.pk}
-    # Fewer than the limit hold every term: the any-token search fills the list after them.
-    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=3)
-    assert set(found[:2]) == {both.search_entry.pk, synonym.search_entry.pk}
-    assert found[2] == one.search_entry.pk
+    assert len(get_backend().matching_all([(every, None)], public_only=True, limit=1)) == 1
 
 
-def test_title_or_symptom_holders_of_every_term_come_first(make_issue):
+def test_every_term_in_the_given_fields(make_issue):
     from issues.models import Fix
 
-    in_body = make_issue("body-first", "别的标题")
+    in_body = make_issue("body-only", "别的标题")
     Fix.objects.create(issue=in_body, body="网关超时")
     split = make_issue("split", "网关重启", symptoms=["偶尔超时"])
-    in_title = make_issue("title-last", "网关超时")
+    in_title = make_issue("in-title", "网关超时")
     every = [[["网关"]], [["超时"]]]
     backend = get_backend()
-    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=2)
-    assert set(found) == {split.search_entry.pk, in_title.search_entry.pk}
-    found = backend.search(["网关", "超时"], every=every, public_only=True, limit=3)
-    assert found[2] == in_body.search_entry.pk
+    anywhere = backend.matching_all([(every, None)], public_only=True, limit=10)
+    assert set(anywhere) == {
+        in_body.search_entry.pk,
+        split.search_entry.pk,
+        in_title.search_entry.pk,
+    }
+    title = backend.matching_all([(every, ("title",))], public_only=True, limit=10)
+    assert title == [in_title.search_entry.pk]
+    both = [(every, ("title",)), (every, ("symptoms",))]
+    assert backend.matching_all(both, public_only=True, limit=10) == []
 
 
 def test_operator_characters_in_every_term_are_plain_tokens(make_issue):
@@ -75,13 +78,15 @@ def test_operator_characters_in_every_term_are_plain_tokens(make_issue):
     for operator in ['"', "*", " OR ", " AND ", "'", "&", "|", "!", ":*", "(", ")", "\\", "}:"]:
         # Read as syntax, the operator would let "普通" alone match.
         every = [[["普通"]], [[f"无此{operator}普通"], ["条目", f"无此{operator}条目"]]]
-        assert get_backend().search([], every=every, public_only=False, limit=1) == []
+        for fields in (None, ("title",)):
+            found = get_backend().matching_all([(every, fields)], public_only=False, limit=1)
+            assert found == []
 
 
 def test_operator_characters_are_plain_tokens(make_issue):
     make_issue("ops", "普通条目")
     for token in ['"', "*", "OR", "NEAR", "'", "&", "|", "!", ":*", "title:x", "\\"]:
-        assert get_backend().search([token], public_only=False, limit=5) == []
+        assert get_backend().matching_any([token], public_only=False, limit=5) == []
 
 
 def test_document_frequencies_follow_saves_and_deletes(make_issue):

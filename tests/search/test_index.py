@@ -48,7 +48,7 @@ def test_delete_removes_the_entry_from_the_database_index(make_issue):
     entry_id = issue.search_entry.pk
     issue.delete()
     assert not SearchEntry.objects.filter(pk=entry_id).exists()
-    assert entry_id not in get_backend().search(["删除"], public_only=False, limit=10)
+    assert entry_id not in get_backend().matching_any(["删除"], public_only=False, limit=10)
 
 
 def test_tag_changes_reach_the_entry_both_ways(make_issue):

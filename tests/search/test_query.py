@@ -104,7 +104,7 @@ def test_synonym_edits_apply_to_the_next_search(make_issue):
 def test_query_syntax_in_user_text_is_never_interpreted(hostile, make_issue):
     make_issue("plain", "普通条目 near and not")
     search(hostile, user=anonymous)  # no database error
-    assert get_backend().search(['"', "*", "'"], public_only=True, limit=5) == []
+    assert get_backend().matching_any(['"', "*", "'"], public_only=True, limit=5) == []
 
 
 def test_snippet_highlights_original_text_and_escapes_it(make_issue):

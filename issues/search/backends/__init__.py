@@ -1,9 +1,10 @@
 """The database's own full-text index, chosen by vendor. Both honour one contract:
 
-``replace(entries)`` (index or re-index), ``remove(ids)``, ``clear()``, and
-``search(tokens, public_only=…, restrict=…, limit=…, every=…)`` → ``[entry_id]``,
-those holding every term first, unscored (the re-rank scores them). ``tokens`` come
-from the analyzer, never from the user's raw text, and each is quoted by the backend.
+``replace(entries)`` (index or re-index), ``remove(ids)``, ``clear()``,
+``matching_any(tokens, public_only=…, restrict=…, limit=…)`` and
+``matching_all(conditions, …)`` → ``[entry_id]``, unscored (the re-rank scores them;
+candidates.select decides what to ask). ``tokens`` come from the analyzer, never from
+the user's raw text, and each is quoted by the backend.
 """
 
 from django.db import connection

@@ -1,8 +1,7 @@
 from collections.abc import Iterable, Sequence
 
 FIELDS = ("title", "symptoms", "codes", "body", "meta")
-# The fields staff type a problem into: an entry holding every term there is the
-# best candidate there is, and the re-rank puts it above body-only hits.
+# The fields staff type a problem into (PostgreSQL keeps them in a column of their own).
 HEADLINE_FIELDS = ("title", "symptoms")
 
 
@@ -27,44 +26,22 @@ class SearchBackend:
     def clear(self) -> None:
         raise NotImplementedError
 
-    def search(
-        self,
-        tokens: Sequence[str],
-        *,
-        public_only: bool,
-        restrict: tuple[str, tuple] | None = None,
-        limit: int,
-        every: Sequence[Sequence[Sequence[str]]] = (),
+    def matching_any(
+        self, tokens: Sequence[str], *, public_only: bool, restrict=None, limit: int
     ) -> list[int]:
-        """Ids of up to ``limit`` entries holding any of ``tokens``; first, when
-        ``every`` is given, those holding every group of it (a group: alternatives,
-        each a list of tokens that must all be there), and before them those holding
-        every group in their title or symptoms.
+        """Ids of up to ``limit`` entries holding any of ``tokens``, in the index's order.
 
-        The database only finds entries, in its index's order, and stops at ``limit``:
-        it never scores them. Scoring every entry that holds a common word is what
-        made a query slow on a large index (bm25 counts each token's whole posting
-        list; ts_rank reads each matching row), and the re-rank scores the few
-        candidates itself (ranking.text_score), the same way on both databases.
-        Entries holding every term are the best candidates there are, so they come
-        first; the any-token search fills the list when there are too few of them.
-        On a large index more than ``limit`` entries may hold every term in their
-        body alone, and the index's order would leave out the one whose title says
-        what was typed: so the entries holding every term in their title or
-        symptoms are asked for first.
+        The database only finds entries and stops at ``limit``: it never scores them.
+        Scoring every entry that holds a common word is what made a query slow on a
+        large index (bm25 counts each token's whole posting list; ts_rank reads each
+        matching row); the re-rank scores the candidates itself (ranking.text_score),
+        the same way on both databases, and candidates.select decides which to ask for.
         """
-        bounds = {"public_only": public_only, "restrict": restrict}
-        found: list[int] = []
-        if every:
-            found = self._holding_every(every, **bounds, limit=limit, fields=HEADLINE_FIELDS)
-            if len(found) < limit:
-                found = _merged(found, self._holding_every(every, **bounds, limit=limit))
-            if len(found) >= limit or not tokens:
-                return found[:limit]
         if not tokens:
             return []
-        more = self._matching(*self.any_of(tokens), **bounds, limit=limit + len(found))
-        return _merged(found, more)[:limit]
+        return self._matching(
+            *self.any_of(tokens), public_only=public_only, restrict=restrict, limit=limit
+        )
 
     def matching_all(
         self, conditions, *, public_only: bool, restrict=None, limit: int
@@ -91,22 +68,5 @@ class SearchBackend:
         """Every group held, each in one of ``fields`` (all fields by default)."""
         raise NotImplementedError
 
-    def _holding_every(
-        self, groups, *, public_only, restrict, limit, fields: Sequence[str] = FIELDS
-    ) -> list[int]:
-        """Entries holding every group in ``fields``; ``groups`` come rarest first."""
-        return self._matching(
-            *self.all_of(groups, fields=fields),
-            public_only=public_only,
-            restrict=restrict,
-            limit=limit,
-        )
-
     def _matching(self, expression, params, *, public_only, restrict, limit) -> list[int]:
         raise NotImplementedError
-
-
-def _merged(first: list[int], then: list[int]) -> list[int]:
-    """``first``, then the ids of ``then`` not in it, in order."""
-    seen = set(first)
-    return first + [pk for pk in then if pk not in seen]

@@ -12,7 +12,7 @@ from issues.search.backends.base import (
     HEADLINE_FIELDS,
     SearchBackend,
 )
-from issues.search.weights import PG_PROBE_ROWS, PG_WEIGHT_CLASS
+from issues.search.weights import PG_WEIGHT_CLASS
 
 TABLE = "search_searchentry"
 CREATE_SQL = [
@@ -79,7 +79,7 @@ class PostgresBackend(SearchBackend):
         return " || ".join([_ONE_WORD_QUERY] * len(tokens)), list(tokens)
 
     def all_of(self, groups, *, fields=FIELDS):
-        # Which fields is the column's business: document or headline (_holding_every).
+        # Anywhere in the document; all_conditions narrows to fields by weight class.
         params = [token for group in groups for words in group for token in words]
         expression = " && ".join(
             "("
@@ -111,46 +111,6 @@ class PostgresBackend(SearchBackend):
             )
             params += [token for group in groups for words in group for token in words]
         return " && ".join(f"({e})" for e in expressions), params
-
-    def _holding_every(self, groups, *, public_only, restrict, limit, fields=FIELDS):
-        """Driven by the rarest term first, then, if that does not fill the list, the
-        whole query through the index.
-
-        GIN answers an AND by reading the posting list of every token in it, so a
-        query of common words costs as much as its commonest word. Words typed
-        together mostly occur together, so the entries holding the rarest term are
-        read (at most PG_PROBE_ROWS of them) and checked for the rest, which stops
-        after ``limit`` found. When they are too few, the full query answers.
-
-        In the title and symptoms (``fields=HEADLINE_FIELDS``) the same is asked of
-        the small headline column, and the probe's answer stands: an entry holding
-        every term in its title is missed only when more than PG_PROBE_ROWS entries
-        hold the rarest term in theirs.
-        """
-        column = "headline" if tuple(fields) == HEADLINE_FIELDS else "document"
-        if len(groups) > 1:
-            driver, driver_params = self.all_of(groups[:1])
-            expression, params = self.all_of(groups)
-            where, extra = self._conditions(public_only, restrict)
-            sql = (
-                f"SELECT p.id FROM (SELECT e.id, e.{column} AS text FROM {TABLE} e "  # noqa: S608 - constants
-                f"WHERE e.{column} @@ ({driver}){where} LIMIT %s) p "
-                f"WHERE p.text @@ ({expression}) LIMIT %s"
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*driver_params, *extra, PG_PROBE_ROWS, *params, limit])
-                found = [pk for (pk,) in cursor.fetchall()]
-            if len(found) >= limit or column == "headline":
-                return found
-        expression, params = self.all_of(groups)
-        return self._matching(
-            expression,
-            params,
-            public_only=public_only,
-            restrict=restrict,
-            limit=limit,
-            column=column,
-        )
 
     @staticmethod
     def _conditions(public_only, restrict) -> tuple[str, list]:
