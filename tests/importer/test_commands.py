@@ -14,7 +14,7 @@ def test_import_reports_per_file_and_shows_progress(capsys):
     assert "recognised: section 7" in out
     assert "kept as free text: document: 原创声明" in out
     assert "created issue" in out
-    assert "Imported 2 file(s)" in out
+    assert "Imported 2 files" in out
     assert "[###############---------------] 1/2 000_b13080b74be439e1.txt" in err
     assert "2/2 004_9b5b1c46d8420441.txt" in err
 
@@ -101,7 +101,7 @@ def test_bombs_and_deep_json_are_command_errors_not_tracebacks(tmp_path):
     with pytest.raises(CommandError) as excinfo:
         call_command("import_kb", str(tmp_path), verbosity=0)
     message = str(excinfo.value)
-    assert message.startswith("2 of 2 file(s) refused, nothing written from them:")
+    assert message.startswith("2 of 2 files refused, nothing written from them:")
     assert "bomb.md: YAML aliases (*a0) are not accepted" in message
     assert "deep.json: the JSON nests 300001 levels deep" in message
 
@@ -126,7 +126,7 @@ def test_a_refused_file_is_reported_and_the_others_are_imported(tmp_path, capsys
     out = capsys.readouterr().out
     assert "bad.md: refused, nothing written from this file" in out
     assert "error: bad.md: “product:” must be text, not the number 5" in out
-    assert "Imported 1 file(s)" in out
+    assert "Imported 1 file:" in out
     assert list(Issue.objects.values_list("title", flat=True)) == ["好的"]
 
 

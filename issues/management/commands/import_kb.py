@@ -3,9 +3,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from issues.importer import DocumentError, ImportProblem, apply_files, read_paths
 from issues.importer.limits import import_max_bytes
+from issues.importer.report import totals_text
 
 
 class Command(BaseCommand):
@@ -86,17 +89,37 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for line in result.lines():
             self.stdout.write(line)
-        totals = ", ".join(f"{count} {action}" for action, count in sorted(result.totals().items()))
+        # The summary in the same language as the report lines above it.
+        totals = totals_text(result.totals())
         done = len(result.accepted)
         if dry_run:
-            self.stdout.write(self.style.WARNING(f"Dry run, nothing written. Would be: {totals}."))
+            self.stdout.write(
+                self.style.WARNING(
+                    _("Dry run, nothing written. Would be: %(totals)s.") % {"totals": totals}
+                )
+            )
         else:
-            self.stdout.write(self.style.SUCCESS(f"Imported {done} file(s): {totals}."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    ngettext(
+                        "Imported %(count)d file: %(totals)s.",
+                        "Imported %(count)d files: %(totals)s.",
+                        done,
+                    )
+                    % {"count": done, "totals": totals}
+                )
+            )
         if result.refused:
             reasons = "\n".join(line for r in result.refused for line in r.parsed.errors)
             raise CommandError(
-                f"{len(result.refused)} of {len(parsed)} file(s) refused, nothing written from "
-                f"them:\n{reasons}"
+                ngettext(
+                    "%(refused)d of %(count)d file refused, nothing written from them:\n"
+                    "%(reasons)s",
+                    "%(refused)d of %(count)d files refused, nothing written from them:\n"
+                    "%(reasons)s",
+                    len(parsed),
+                )
+                % {"refused": len(result.refused), "count": len(parsed), "reasons": reasons}
             )
 
     def _author(self, username: str | None):
