@@ -146,7 +146,7 @@ def register() -> None:
     register_kind(
         PageKind(
             kind=KIND,
-            label="flows",
+            count_key="flows",
             model=Flow,
             indexable=indexable_flows,
             build=flow_document,

@@ -186,7 +186,7 @@ class PageKind:
     """
 
     kind: str
-    label: str  # for rebuild progress lines
+    count_key: str  # its key in rebuild()'s counts and progress lines ("flows")
     model: type
     indexable: Callable[[], object]
     build: Callable[[object], Document]

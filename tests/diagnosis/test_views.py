@@ -205,9 +205,7 @@ def test_an_answer_left_out_is_refused_beside_the_question_in_the_readers_langua
     response = client.post(walk, {"action": "answer"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert 'aria-describedby="branch-error"' in response.text
-    assert '<p class="field-error" id="branch-error" role="alert">请选择一个答案。</p>' in (
-        response.text
-    )
+    assert 'id="branch-error" role="alert">请选择一个答案。</p>' in response.text
     response = client.post(walk, {"action": "answer"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Choose an answer." in response.text
     assert Session.objects.get().path().count() == 0

@@ -17,6 +17,7 @@ def test_search_api_contract(client, shipped_content):
     first = data["results"][0]
     assert set(first) == {
         "type",
+        "type_label",  # what the type is, in the reader's language
         "id",
         "title",
         "url",
