@@ -21,6 +21,7 @@ from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
 from issues.search import terms
 from issues.search.analyzer import analyze
 from issues.search.backends import get_backend
+from issues.search.backends.base import entry_field_texts
 from issues.search.documents import PAGE_KINDS, Document, analyze_sources, document_for
 from issues.search.models import SearchEntry
 
@@ -63,7 +64,11 @@ def _save_entry(obj) -> None:
     entry, document = _build_entry(obj)
     previous = SearchEntry.objects.filter(kind=document.kind, **document.link).first()
     entry.pk = previous.pk if previous else None
-    terms.replace_counts(previous.distinct_tokens() if previous else set(), entry.distinct_tokens())
+    terms.replace_counts(
+        previous.distinct_tokens() if previous else set(),
+        entry.distinct_tokens(),
+        _length(entry) - (_length(previous) if previous else 0),
+    )
     entry.save(force_insert=entry.pk is None)
     entry.tags.set(document.tags)
     get_backend().replace([entry])
@@ -205,7 +210,12 @@ def _write_batch(documents, analysis, backend, frequencies: Counter) -> int:
     backend.replace(entries)
     for entry in entries:
         frequencies.update(entry.distinct_tokens())
+        frequencies[terms.LENGTH] += _length(entry)
     return len(entries)
+
+
+def _length(entry: SearchEntry) -> int:
+    return terms.entry_length(entry_field_texts(entry))
 
 
 def rebuild_after_content_load(loaded_apps: list[str]) -> None:
@@ -309,7 +319,7 @@ def _other_column(through, instance) -> str:
 
 def _on_entry_deleted(sender, instance, **kwargs):
     get_backend().remove([instance.pk])
-    terms.replace_counts(instance.distinct_tokens(), set())
+    terms.replace_counts(instance.distinct_tokens(), set(), -_length(instance))
 
 
 def _reindex_tag_change(issue_ids: set[int], tag_ids: set[int]) -> None:
