@@ -50,6 +50,12 @@ READ_PAGE = """() => {
     if (tag === "img" && (node.getAttribute("src") || "").includes("/admin/img/")) return;
     // Rendered Markdown and search snippets are the knowledge, as written.
     if (node.matches(".prose, .search-result__snippet, .search-result__link")) return;
+    // An identifier with <wbr> break points (the |wbr filter) is one word in pieces.
+    if (node.querySelector(":scope > wbr")) {
+      const text = node.textContent.replace(/\\s+/g, " ").trim();
+      if (text) out.push(text);
+      return;
+    }
     for (const name of spoken) {
       const value = node.getAttribute(name);
       if (value && value.trim()) out.push(value.replace(/\\s+/g, " ").trim());
