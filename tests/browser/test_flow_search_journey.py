@@ -1,5 +1,6 @@
 """Journey: a guided flow found by searching a symptom, labelled as a flow, opened;
-a walk started from the -1019 error-code page has -1019 chosen in its first question;
+a walk started from the -1019 error-code page has -1019 chosen in its first question and,
+its fix not solving it, ends at the escalation for codes that are not network related;
 an answer left out is refused by the page in its own language (no browser tooltip)."""
 
 import re
@@ -69,7 +70,16 @@ def test_search_a_symptom_open_the_flow_start_from_a_code(journey, shipped_conte
     page.get_by_role("button", name=re.compile(journey.text("下一步", "Next step"))).click()
     expect(page.locator("#step-title")).to_contain_text("-1019")
     journey.shot("fix-for-1019")
-    # Not solved: step 1 of the four-step procedure comes next, not the escalation.
+    # Not solved: -1019 is not network related (source line 11), so the escalation for
+    # such codes comes next (logs and the summary), not step 1 of the network procedure.
     page.get_by_role("button", name=journey.text("没有，下一步", "No, next step")).click()
-    expect(page.locator("#step-title")).to_contain_text("第 1 步")
-    journey.shot("not-solved-leads-to-step-1")
+    expect(page.locator("#step-title")).to_have_text(
+        "非网络相关的错误码：收集日志提交工单，寻求腾讯会议后台技术支持"
+    )
+    expect(page.locator("#step")).not_to_contain_text("第 1 步")
+    expect(page.locator("#step")).not_to_contain_text("以上方式都排查过")
+    expect(
+        page.get_by_role("heading", name=journey.text("需要收集", "What to collect"))
+    ).to_be_visible()
+    expect(page.locator("#step")).to_contain_text("本次排查的会话摘要")
+    journey.shot("not-solved-leads-to-escalation")

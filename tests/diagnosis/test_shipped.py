@@ -130,13 +130,15 @@ def test_sdk_per_code_fixes(shipped_content, code, key, fact):
     first = Flow.objects.get(slug="sdk-login-failure").start_step
     assert first.branches.get(label__startswith=code).next_step == fix
     assert_traced(fix, fact, fix.body)
-    # Not solved: the four-step procedure from its step 1, not straight to step 4.
-    assert fix.unsolved_step.key == "net-1"
+    # Not solved: these codes are not network related (SDK line 11), so not the four-step
+    # network procedure but the escalation for them.
+    assert fix.unsolved_step.key == "code-support"
 
 
-def test_not_solved_goes_through_steps_1_to_3_before_escalating(shipped_content):
+def test_network_codes_not_solved_go_through_steps_1_to_3_before_escalating(shipped_content):
     """SDK line 28: step 4 (collect logs, escalate) is for when 以上方式都排查过 — the
-    open URL / ping (1), telnet the endpoint table (2) and proxy software (3) steps."""
+    open URL / ping (1), telnet the endpoint table (2) and proxy software (3) steps.
+    Line 11: only -1002, -1005 and -1018 are network related; -1002 alone has fixes."""
     assert "如果以上方式都排查过" in source_lines(f"{SDK}#28")[0]
     net1, net2, net3 = (step("sdk-login-failure", key) for key in ("net-1", "net-2", "net-3"))
     assert_traced(net1, "需要在机器上的系统浏览器打开URL,并ping里面的IP", net1.body)
@@ -145,9 +147,14 @@ def test_not_solved_goes_through_steps_1_to_3_before_escalating(shipped_content)
     assert net2.branches.get(condition="all_ok").next_step == net3
     assert_traced(net3, "确认用户设备是否存在翻墙软件/代理软件", step_text(net3))
     assert net3.branches.get(label="没有").next_step.key == "support"
+    assert "和网络相关的错误码一般是-1002、-1005和-1018" in source_lines(f"{SDK}#11")[0]
     fixes = Step.objects.filter(flow__slug="sdk-login-failure", kind="fix")
-    for fix in fixes.exclude(key="fix-proxy"):
+    network_fixes = fixes.filter(fix_code__code__in=["-1002", "-1005", "-1018"])
+    assert set(network_fixes.values_list("key", flat=True)) == {"fix-1002-token", "fix-1002-idaas"}
+    for fix in network_fixes:
         assert fix.unsolved_step == net1, fix.key
+    for fix in fixes.exclude(pk__in=network_fixes).exclude(key="fix-proxy"):
+        assert fix.unsolved_step.key == "code-support", fix.key
     # Only after step 3's proxy fix is escalation next.
     assert step("sdk-login-failure", "fix-proxy").unsolved_step.key == "support"
 
@@ -180,6 +187,25 @@ def test_sdk_escalations_carry_the_common_cases_and_who_to_ask(shipped_content):
     assert "安全系统供应商" in support.send_to
     path = step("sdk-login-failure", "network-path")
     assert_traced(path, "需要客户网络同事确认请求出公网的路径存在的连通问题", step_text(path))
+
+
+def test_sdk_non_network_codes_escalate_without_the_network_steps(shipped_content):
+    """SDK line 11: -1012, -1017, -1019 and -1021 are not network related. When their fix
+    did not solve it, the escalation says so and asks for the logs and the session summary
+    (line 28's advice), not "if you have checked all the above" (the network steps)."""
+    escalation = step("sdk-login-failure", "code-support")
+    assert escalation.kind == "escalate" and escalation.unsolved_step is None
+    assert_traced(escalation, "非网络相关", escalation.body)
+    assert_traced(escalation, "收集日志提交工单,寻求腾讯会议后台技术支持", step_text(escalation))
+    for code in ("-1012", "-1017", "-1019", "-1021"):
+        assert code in escalation.body
+    assert "-1005" not in escalation.body and "-1018" not in escalation.body
+    assert "以上方式都排查过" not in step_text(escalation)
+    assert "第 4 步" not in escalation.title
+    assert "日志" in escalation.collect and "会话摘要" in escalation.collect
+    assert escalation.send_to
+    came_from = Step.objects.filter(unsolved_step=escalation).values_list("key", flat=True)
+    assert set(came_from) == {"fix-1012", "fix-1017", "fix-1019", "fix-1021"}
 
 
 def test_platform_flow_tells_the_faq_causes_apart(shipped_content):

@@ -53,3 +53,29 @@ def test_without_an_sso_prefix_the_sso_rows_are_skipped_not_failed(prober, firew
     outcomes = [row.outcome for row in session.path().last().probe_run.results.all()]
     assert outcomes.count("invalid") == 4 and set(outcomes) == {"ok", "invalid"}
     assert session.current_step.key == "net-3"  # all reachable that could be checked
+
+
+def test_1019_fix_not_solved_escalates_without_the_network_steps(prober, shipped_content):
+    flow = Flow.objects.get(slug="sdk-login-failure")
+    session = services.session_start(flow=flow, user=prober)
+    code = flow.start_step.branches.get(label__startswith="-1019")
+    session = services.session_answer(session=session, user=prober, branch_id=code.pk)
+    assert session.current_step.key == "fix-1019"
+    session = services.session_fix_result(session=session, user=prober, solved=False)
+    assert session.current_step.key == "code-support"
+    assert session.outcome == "escalated"
+    summary = session_summary(session, language="zh-hans")
+    assert "非网络相关的错误码：收集日志提交工单" in summary
+    assert "第 1 步" not in summary
+
+
+def test_1002_fix_not_solved_goes_on_to_network_step_1(prober, shipped_content):
+    flow = Flow.objects.get(slug="sdk-login-failure")
+    session = services.session_start(flow=flow, user=prober)
+    code = flow.start_step.branches.get(label__startswith="-1002")
+    session = services.session_answer(session=session, user=prober, branch_id=code.pk)
+    token = session.current_step.branches.get(label__contains="Token is expired")
+    session = services.session_answer(session=session, user=prober, branch_id=token.pk)
+    session = services.session_fix_result(session=session, user=prober, solved=False)
+    assert session.current_step.key == "net-1"
+    assert session.outcome == "in_progress"
