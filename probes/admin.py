@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from kbsite.admin_filters import EmptyNamedRelatedFilter
 from probes.explain import result_text
 from probes.models import (
     AlertChannel,
@@ -16,6 +17,7 @@ from probes.models import (
     ProbeRun,
     Target,
 )
+from probes.templatetags.probe_results import PHASES
 
 
 @admin.register(Target)
@@ -48,6 +50,20 @@ class ChecklistAdmin(admin.ModelAdmin):
     inlines = [ChecklistParameterInline, ChecklistItemInline]
 
 
+def timings_text(timings) -> str:
+    """ "total 4.2 ms · TCP connect 1.1 ms": the total first, then the phases in order."""
+    timings = timings or {}
+    keys = ["total", *(key for key in PHASES if key != "total")]
+    keys += [key for key in timings if key not in PHASES]
+    parts = []
+    for key in keys:
+        if key in timings:
+            value = timings[key]
+            shown = f"{value:g}" if isinstance(value, int | float) else str(value)
+            parts.append(f"{PHASES.get(key, key)} {shown} ms")
+    return " · ".join(parts)
+
+
 class ProbeResultInline(admin.TabularInline):
     model = ProbeResult
     extra = 0
@@ -57,11 +73,19 @@ class ProbeResultInline(admin.TabularInline):
         "target_text",
         "kind",
         "outcome",
-        "addresses",
-        "timings_ms",
+        "address_list",
+        "timing_list",
         "explanation",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("addresses"))
+    def address_list(self, row):
+        return ", ".join(str(address) for address in row.addresses or [])
+
+    @admin.display(description=_("timings (ms)"))
+    def timing_list(self, row):
+        return timings_text(row.timings_ms)
 
     @admin.display(description=_("explanation"))
     def explanation(self, row):
@@ -79,7 +103,7 @@ class ProbeRunAdmin(admin.ModelAdmin):
     """The audit trail: who ran what, when, with which parameters. Not editable."""
 
     list_display = ["__str__", "user", "source", "checklist", "status", "started_at"]
-    list_filter = ["source", "status", "checklist"]
+    list_filter = ["source", "status", ("checklist", EmptyNamedRelatedFilter)]
     search_fields = ["user__username", "results__target_text"]
     date_hierarchy = "started_at"
     inlines = [ProbeResultInline]

@@ -246,6 +246,15 @@ class ChecklistParameter(models.Model):
         return self.name
 
 
+class RunSource(models.TextChoices):
+    """Where a run was started from; stored as the code, shown as the label."""
+
+    WEB = "web", _("web page")
+    API = "api", _("API")
+    CLI = "cli", _("command line")
+    MONITOR = "monitor", _("monitor")
+
+
 class ProbeRunQuerySet(models.QuerySet):
     def recent(self):
         return self.select_related("checklist", "user").order_by("-started_at")
@@ -271,7 +280,10 @@ class ProbeRun(models.Model):
         verbose_name=_("run by"),
     )
     source = models.CharField(
-        _("started from"), max_length=16, help_text=_("web, api or command line")
+        _("started from"),
+        max_length=16,
+        choices=RunSource.choices,
+        help_text=_("web, api or command line"),
     )
     checklist = models.ForeignKey(
         Checklist,
@@ -332,12 +344,25 @@ class ProbeRun(models.Model):
 
 
 class ProbeResult(models.Model):
-    run = models.ForeignKey(ProbeRun, on_delete=models.CASCADE, related_name="results")
-    target = models.ForeignKey(Target, null=True, on_delete=models.SET_NULL, related_name="results")
-    checklist_item = models.ForeignKey(
-        ChecklistItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    run = models.ForeignKey(
+        ProbeRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("probe run")
     )
-    position = models.PositiveSmallIntegerField(default=1)
+    target = models.ForeignKey(
+        Target,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="results",
+        verbose_name=_("saved target"),
+    )
+    checklist_item = models.ForeignKey(
+        ChecklistItem,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("checklist item"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=1)
     target_text = models.CharField(
         _("target"), max_length=600, help_text=_("As given, placeholders filled in.")
     )
@@ -365,7 +390,8 @@ class ProbeResult(models.Model):
         verbose_name_plural = _("probe results")
 
     def __str__(self):
-        return f"{self.target_text}: {self.outcome or 'pending'}"
+        # The outcome's label in the reader's language, not its stored code.
+        return f"{self.target_text}: {self.get_outcome_display() if self.outcome else _('pending')}"
 
     @property
     def is_pending(self) -> bool:
@@ -516,7 +542,12 @@ class MonitorStateChange(models.Model):
     started_at = models.DateTimeField(_("since"), db_index=True)
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     run = models.ForeignKey(
-        ProbeRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ProbeRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("probe run"),
     )
 
     class Meta:
@@ -626,9 +657,19 @@ class AlertDelivery(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
-    channel = models.ForeignKey(AlertChannel, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey(
+        AlertChannel,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("alert channel"),
+    )
     monitor = models.ForeignKey(
-        Monitor, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Monitor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("monitor"),
     )
     event = models.CharField(_("event"), max_length=32)
     payload = models.JSONField(_("payload"), default=dict)
