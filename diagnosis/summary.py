@@ -4,11 +4,12 @@ Interface words follow the chosen language; the flow's own content (titles,
 answers, probe targets) is quoted as written.
 """
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from diagnosis.models import Session, Step
 from diagnosis.rules import NOT_CHECKED
+from diagnosis.times import zoned
 from probes.outcomes import Outcome
 
 LANGUAGES = ("zh-hans", "en")
@@ -37,7 +38,7 @@ def _run_lines(run) -> list[str]:
     lines = [
         "   "
         + _("Probe run #%(id)s, %(when)s:")
-        % {"id": run.pk, "when": timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M:%S")}
+        % {"id": run.pk, "when": zoned(run.started_at, "%Y-%m-%d %H:%M:%S")}
     ]
     if run.parameters:
         values = ", ".join(f"{name}={value}" for name, value in sorted(run.parameters.items()))
@@ -86,7 +87,7 @@ def _summary(session: Session, *, url: str) -> str:
         _("Flow revision: %(revision)s") % {"revision": session.flow_revision or "-"},
         _("Started: %(when)s by %(who)s")
         % {
-            "when": timezone.localtime(session.started_at).strftime("%Y-%m-%d %H:%M"),
+            "when": zoned(session.started_at),
             "who": session.user.get_username() if session.user else _("anonymous reader"),
         },
         _("Outcome: %(outcome)s") % {"outcome": session.get_outcome_display()},

@@ -1,4 +1,5 @@
-"""Template tags for the core's pages (issue, code, home) to link the flows covering them."""
+"""Template tags for the core's pages (issue, code, home) to link the flows covering them,
+and for the diagnosis pages' times."""
 
 from django import template
 
@@ -8,6 +9,7 @@ from diagnosis.selectors import (
     flows_for_issue,
     flows_for_search,
 )
+from diagnosis.times import zone_label
 
 register = template.Library()
 
@@ -70,3 +72,9 @@ def reader_display(item, parameters=()):
     for parameter in parameters or ():
         text = text.replace("{" + parameter.name + "}", f"〈{parameter.label}〉")
     return text
+
+
+@register.filter
+def utc_offset(value):
+    """The zone of a shown time (TIME_ZONE's offset then), e.g. "UTC+08:00"."""
+    return zone_label(value) if value else ""

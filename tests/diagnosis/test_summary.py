@@ -1,6 +1,7 @@
 """The plain-text summary a helpdesk pastes into a ticket, in Chinese or English."""
 
 import pytest
+from django.utils import timezone
 
 from diagnosis import services
 from diagnosis.summary import session_summary
@@ -58,3 +59,16 @@ def test_summary_lists_path_probe_results_override_and_escalation(
     assert "Outcome: escalated" in en
     assert "结果" in zh and "升级" in zh  # the interface words are Chinese
     assert f"- tcp://svc.test:{open_port}" not in en.split("Endpoints that failed:")[1]
+
+
+def test_summary_times_name_their_zone(build, prober, settings):
+    """ "10:52" alone says nothing to a ticket read elsewhere: the offset of TIME_ZONE follows."""
+    settings.TIME_ZONE = "Asia/Shanghai"
+    b = build("zone", status="published")
+    b.add("esc", "escalate", title="Call the vendor", collect="logs", send_to="the vendor")
+    session = services.session_start(flow=b.flow, user=prober)
+    when = timezone.localtime(session.started_at).strftime("%Y-%m-%d %H:%M")
+    assert f"开始：{when} (UTC+08:00)" in session_summary(session, language="zh-hans")
+    assert f"Started: {when} (UTC+08:00) by prober" in session_summary(session, language="en")
+    settings.TIME_ZONE = "UTC"
+    assert "(UTC+00:00)" in session_summary(session, language="en")

@@ -110,7 +110,8 @@ def test_internal_and_unpublished_flows_are_hidden_from_readers(client, build, p
     assert page.status_code == HTTPStatus.OK and "预览：该流程状态为" in page.text
 
 
-def test_staff_get_check_steps_run_and_the_session_record(client, build, prober):
+def test_staff_get_check_steps_run_and_the_session_record(client, build, prober, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
     b = small_flow(build)
     client.force_login(prober)
     walk = start(client, b.flow)
@@ -120,6 +121,14 @@ def test_staff_get_check_steps_run_and_the_session_record(client, build, prober)
     session = Session.objects.get()
     record = client.get(session.get_absolute_url())
     assert record.status_code == HTTPStatus.OK and "yes" in record.text
+    # The summary's heading names its text box (not a hidden copy of the same words), and
+    # the times on the page and in the summary say their zone.
+    assert record.text.count("工单用的排查摘要") == 1
+    assert '<textarea id="session-summary" aria-labelledby="summary-heading"' in record.text
+    assert "<label" not in record.text.split('id="summary-heading"')[1].split("</section>")[0]
+    page_times = record.text.split('id="summary-heading"')[0]
+    assert page_times.count("(UTC+08:00)") == 1 + session.path().count() == 2
+    assert "(UTC+08:00) by prober" in client.get(record.request["PATH_INFO"] + "?lang=en").text
     summary = client.get(reverse("diagnosis:session_summary", args=[session.pk]) + "?lang=en")
     assert summary["Content-Type"].startswith("text/plain")
     assert "Flow demo" in summary.text
