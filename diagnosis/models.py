@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from issues.models import can_read_internal
@@ -116,10 +117,12 @@ class Flow(VersionedModel):
 
 class Step(VersionedModel):
     class Kind(models.TextChoices):
-        QUESTION = "question", _("question")
-        CHECK = "check", _("check")
-        FIX = "fix", _("fix")
-        ESCALATE = "escalate", _("escalate")
+        # A context of their own: shown as badges ("Question"), while "fix" alone is also
+        # a field's lower-case name.
+        QUESTION = "question", pgettext_lazy("step kind", "question")
+        CHECK = "check", pgettext_lazy("step kind", "check")
+        FIX = "fix", pgettext_lazy("step kind", "fix")
+        ESCALATE = "escalate", pgettext_lazy("step kind", "escalate")
 
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="steps")
     key = models.SlugField(

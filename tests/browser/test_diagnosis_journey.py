@@ -78,7 +78,7 @@ def test_staff_walk_the_sdk_flow_from_1018_to_the_escalation(
     page.goto("/codes/meeting-sdk/-1018/")
     link = page.get_by_role("link", name="会议 SDK 登录失败：按错误码逐步排查")
     expect(page.locator("#flow-links-heading")).to_have_text(
-        journey.text("逐步排查", "Step-by-step troubleshooting")
+        journey.text("逐步排查", "Guided diagnosis")
     )
     journey.shot("code-page")
     link.click()
