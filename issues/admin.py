@@ -18,6 +18,7 @@ from issues.markdown import render_markdown
 from issues.models import Cause, ErrorCode, Feedback, Fix, Issue, Product, Symptom, Tag
 from issues.versioning import StaleEditError
 from issues.workflow import issue_archive, issue_unpublish
+from kbsite.admin_filters import EmptyNamedRelatedFilter
 
 # The admin index is the editor's desk (templates/admin/kb_index.html).
 admin.site.index_template = "admin/kb_index.html"
@@ -219,7 +220,7 @@ class IssueAdmin(EditorialAdminMixin, MarkdownFieldsMixin, VersionedAdmin):
         "status",
         "visibility",
         DueForReviewFilter,
-        "tags",
+        ("tags", EmptyNamedRelatedFilter),
         "last_verified_on",
     ]
     list_select_related = ["product"]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from issues.importer.apply import ImportProblem, apply_files
 from issues.importer.limits import import_max_bytes
 from issues.importer.reader import read_uploads
-from issues.importer.report import totals_text
+from issues.importer.report import no_product_message, totals_text
 from issues.models import Product
 from issues.versioning import StaleEditError
 
@@ -98,11 +98,62 @@ class ImportUploadForm(forms.Form):
         return uploads
 
 
+# How the preview names each parser's format; proper names stay as they are.
+FORMAT_LABELS = {
+    "plain": gettext_lazy("plain text"),
+    "markdown": "Markdown",
+    "json": "JSON",
+    "html": "HTML",
+    "docx": "Word",
+}
+
+
+def format_label(fmt: str) -> str:
+    return str(FORMAT_LABELS.get(fmt, fmt))
+
+
+def file_kind(parsed) -> str:
+    """ "纯文本 · UTF-8"; a Word file's "encoding" is "Word" itself, so it reads "Word" once."""
+    label = format_label(parsed.format)
+    if not parsed.encoding or parsed.encoding == label:
+        return label
+    return f"{label} · {parsed.encoding}"
+
+
+def for_the_form(message: str) -> str:
+    """The importer's "no product" reason names the command's --product option; a web-form
+    user has the form's Product field instead. Other messages pass unchanged."""
+    before, _sep, after = no_product_message("\0").partition("\0")
+    fits = len(message) >= len(before) + len(after)
+    if fits and message.startswith(before) and message.endswith(after):
+        name = message[len(before) : len(message) - len(after)]
+        if message == no_product_message(name):
+            return _(
+                "%(file)s: no product given. Fill in the form's “Product” field, "
+                "or add a “product:” key to the file's front matter."
+            ) % {"file": name}
+    return message
+
+
+def _worded_for_the_form(result):
+    for report in result.files:
+        report.parsed.errors = [for_the_form(error) for error in report.parsed.errors]
+    return result
+
+
 def _stored(upload: dict) -> list[tuple[str, bytes]]:
     return [(f["name"], base64.b64decode(f["data"])) for f in upload["files"]]
 
 
 def _run(upload: dict, *, dry_run: bool, user=None):
+    try:
+        result = _apply(upload, dry_run=dry_run, user=user)
+    except ImportProblem as exc:
+        raise ImportProblem(for_the_form(str(exc))) from exc
+    return _worded_for_the_form(result)
+
+
+def _apply(upload: dict, *, dry_run: bool, user=None):
     return apply_files(
         read_uploads(_stored(upload)),
         product_name=upload["product"],
@@ -188,6 +239,7 @@ class ImportAdminMixin:
         context.update(
             title=_("Preview the import"),
             result=result,
+            accepted=[(report, file_kind(report.parsed)) for report in result.accepted],
             token=token,
             upload=upload,
             takeovers=_takeovers(result),

@@ -49,8 +49,8 @@ def test_editor_imports_word_and_html_documents(journey, editor, reviewer, tmp_p
         journey.text("产品“mobile-platfrom”不存在", "product “mobile-platfrom” does not exist")
     )
     main = page.locator("#content-main")
-    expect(main).to_contain_text("faq.docx · docx · Word")
-    expect(main).to_contain_text("wiki.html · html")
+    expect(main).to_contain_text("faq.docx · Word")
+    expect(main).to_contain_text("wiki.html · HTML")
     expect(main).to_contain_text(
         journey.text("图片 1“推送设置页”作为附件", "image 1 “推送设置页” as an attachment")
     )

@@ -67,7 +67,7 @@ def test_several_files_get_a_report_each_and_the_good_ones_import(editor_client,
     page = response.content.decode()
     assert "已拒绝：这些文件的内容不会写入" in page
     assert "bad.md: “title:”必须是文本，而不是一个映射" in page
-    assert "good.md · markdown · UTF-8" in page
+    assert "good.md · Markdown · UTF-8" in page
     assert not Issue.objects.exists()
     token = response.context["token"]
     response = editor_client.post(COMMIT_URL, {"token": token}, follow=True)
@@ -94,7 +94,7 @@ def test_a_zip_imports_the_documents_inside(editor_client, sdk):
     response = post(editor_client, ("kb.zip", data))
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "one.md · markdown" in page and "two.md · markdown" in page
+    assert "one.md · Markdown" in page and "two.md · Markdown" in page
     editor_client.post(COMMIT_URL, {"token": response.context["token"]})
     assert sorted(Issue.objects.values_list("title", flat=True)) == ["一", "二"]
 
