@@ -52,9 +52,11 @@ def flow_document(flow: Flow) -> Document:
         if issue.status == Issue.Status.PUBLISHED
         and (not flow.is_public or issue.visibility == Issue.Visibility.PUBLIC)
     ]
+    # The questions are what a caller describes. Their answers name the entries the flow
+    # leads to (a code, a cause), so they weigh as body text: the entry itself should
+    # outrank the flow for its own words ("Token is expired" is -1002 first).
     symptoms = [plain_text(s.title) for s in questions]
-    symptoms += [plain_text(b.label) for s in questions for b in s.branches.all()]
-    body = []
+    body = [plain_text(b.label) for s in questions for b in s.branches.all()]
     for step in steps:
         if step.kind != Step.Kind.QUESTION:
             body.append(plain_text(step.title))

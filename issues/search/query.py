@@ -22,6 +22,7 @@ from issues.search.backends.base import FIELDS
 from issues.search.models import BestBet, SearchEntry
 from issues.search.ranking import (
     Match,
+    completeness,
     frequencies,
     idf,
     measure,
@@ -60,6 +61,9 @@ class Outcome:
     results: list[Result] = field(default_factory=list)
     total: int = 0
     entry_ids: list[int] = field(default_factory=list)  # every match, best first (facet counts)
+    # How much of what was typed the best result holds (0-1, ranking.completeness): a term
+    # counts as found by any of its tokens, so "视频会议" is found by 会议 alone.
+    coverage: float = 1.0
 
 
 def normalize_query(query: str) -> str:
@@ -196,6 +200,8 @@ def search(
     outcome.total = len(ranked)
     outcome.entry_ids = [m.entry_id for m in ranked]
     outcome.results = _results(analyzed, ranked[:limit])
+    if ranked:
+        outcome.coverage = completeness(ranked[0], analyzed.core)
     return outcome
 
 
@@ -247,7 +253,7 @@ def _candidate_ids(
             )
         return [
             _structure(m, len(known))
-            + (weights.TEXT_SCORE * m.text_score / ceiling if certain else 0.0)
+            + (m.weight * weights.TEXT_SCORE * m.text_score / ceiling if certain else 0.0)
             for m in matches
         ]
 
@@ -277,7 +283,7 @@ def _structure(match: Match, term_count: int) -> float:
         match.code_tier
         + weights.TITLE_SHARE * share(match.title_found)
         + weights.SYMPTOM_SHARE * share(match.symptoms_found)
-        + weights.TERM_SHARE * share(match.terms_found)
+        + match.weight * weights.TERM_SHARE * share(match.terms_found)
         + (weights.PHRASE if match.phrase else 0.0)
     )
 
@@ -344,7 +350,7 @@ def _measure(analyzed: _Query, loaded: dict[int, _Candidate], counts, total: int
 
 
 def _measure_one(analyzed: _Query, pk: int, candidate: _Candidate, idfs) -> _Measured:
-    match = Match(entry_id=pk)
+    match = Match(entry_id=pk, weight=weights.KIND_WEIGHT.get(candidate.kind, 1.0))
     field_tokens = candidate.field_tokens()
     held = set().union(*field_tokens.values())
     found = frequencies(candidate.fields, field_tokens, idfs.keys() & held)

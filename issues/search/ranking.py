@@ -22,6 +22,7 @@ class Match:
     found_terms: set[int] = field(default_factory=set)
     phrase: bool = False
     may_hold_phrase: bool = True  # every Chinese bigram of the query is among its tokens
+    weight: float = 1.0  # of words found anywhere: weights.KIND_WEIGHT of the entry's kind
     score: float = 0.0
 
 
@@ -48,6 +49,24 @@ def _found(term: Term, tokens: set[str]) -> set[str]:
         if words <= tokens:
             found |= words
     return found
+
+
+def completeness(match: Match, terms: list[Term]) -> float:
+    """The share of the query an entry holds whole: a term held as itself, by all its
+    parts (收不 and 不到 of 收不到) or by a whole synonym counts 1; one held only by some
+    of its tokens (会议 of 视频会议) counts that share."""
+    if not terms:
+        return 1.0
+    held = match.matched_tokens
+    total = 0.0
+    for term in terms:
+        parts = term.tokens - {term.surface}
+        whole = term.surface in held or (parts and parts <= held)
+        if whole or any(words <= held for words in term.alternatives):
+            total += 1.0
+        elif term.tokens:
+            total += len(term.tokens & held) / len(term.tokens)
+    return total / len(terms)
 
 
 def passes(match: Match, term_count: int, min_share: float) -> bool:
@@ -126,8 +145,11 @@ def score(matches: list[Match], term_count: int) -> list[Match]:
             m.code_tier
             + weights.TITLE_SHARE * share(m.title_found)
             + weights.SYMPTOM_SHARE * share(m.symptoms_found)
-            + weights.TERM_SHARE * share(m.terms_found)
-            + weights.TEXT_SCORE * max(m.text_score, 0.0) / best_text
+            + m.weight
+            * (
+                weights.TERM_SHARE * share(m.terms_found)
+                + weights.TEXT_SCORE * max(m.text_score, 0.0) / best_text
+            )
             + (weights.PHRASE if m.phrase else 0.0)
         )
     return sorted(matches, key=lambda m: (-m.score, m.entry_id))

@@ -93,7 +93,7 @@ def run_search(
             query=query,
             normalized_query=searched.outcome.normalized,
             result_count=searched.outcome.total,
-            best_score=searched.outcome.results[0].score if searched.outcome.results else None,
+            best_score=_best_score(searched.outcome),
             source=source,
             filters="&".join(f"{k}={params[k]}" for k in FACETS if params.get(k)),
             continues=continues,
@@ -157,3 +157,15 @@ def browse(request: HttpRequest) -> SearchRequest:
         list(SearchEntry.objects.visible_to(request.user).values_list("pk", flat=True))
     )
     return searched
+
+
+def _best_score(outcome) -> float | None:
+    """How well the best result answers the query (gaps: weak results): its score, scaled
+    down when it holds less than weights.WEAK_COVERAGE of what was typed (Outcome.coverage:
+    视频会议卡顿 found by 会议 alone)."""
+    if not outcome.results:
+        return None
+    score = outcome.results[0].score
+    if outcome.coverage < weights.WEAK_COVERAGE:
+        score *= outcome.coverage
+    return round(score, 3)

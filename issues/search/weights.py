@@ -43,12 +43,20 @@ TERM_SHARE = 20.0  # … anywhere
 TEXT_SCORE = 10.0  # BM25F over the candidates, scaled to the best one
 PHRASE = 30.0  # the whole query appears verbatim (a pasted error message)
 PHRASE_MIN_CHARS = 4
+# A guided flow gathers the words of every entry it leads to, so it holds them all about as
+# well as each entry holds its own. Words found only "anywhere" in a flow count this much:
+# the entry that answers comes first, and the flow leads where its own title and questions
+# answer ("登录失败 排查").
+KIND_WEIGHT = {"flow": 0.5}
 
 # A logged search whose best result scores below this found only weak matches (a content
 # gap, gaps/sources.py). On the blend above, an entry holding the query's words in its
 # title and symptoms scores 80-130; one holding a single common word of it ("会议" of
 # 视频会议卡顿) in its symptoms and text about 60. Exact codes score far above.
 WEAK_BEST_SCORE = 75.0
+# … and so is one whose best result holds less than this share of the query whole (an
+# entry found through one part of one word): its logged score is scaled by that share.
+WEAK_COVERAGE = 0.5
 # A best bet (an entry editors pinned for one query) scores this much above the best
 # other result, so it is first for exactly its query.
 BEST_BET = 1.0

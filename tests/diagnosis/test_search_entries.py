@@ -30,8 +30,10 @@ def test_the_shipped_content_load_indexes_the_shipped_flows(shipped_content):
     assert entry is not None and entry.is_public and entry.url == SDK_FLOW
     assert entry.product.slug == "meeting-sdk"
     assert {"-1018", "-1019"} <= set(entry.codes.split())
-    # The step texts are indexed: a question's answers as symptoms, the rest as body.
-    assert "kTMSDKErrorLoginNetError" in entry.symptoms
+    # The step texts are indexed: the questions as symptoms, their answers (which name the
+    # codes and causes the flow leads to) and the rest as body.
+    assert "onLogin()" in entry.symptoms and "kTMSDKErrorLoginNetError" not in entry.symptoms
+    assert "kTMSDKErrorLoginNetError" in entry.body
     assert "telnet" not in entry.title and "防火墙" in entry.body
     assert flow_entry("mobile-client-cannot-connect").url == MOBILE_FLOW
 
@@ -39,14 +41,32 @@ def test_the_shipped_content_load_indexes_the_shipped_flows(shipped_content):
 @pytest.mark.parametrize(
     ("query", "first"),
     [
-        ("登录失败 排查", SDK_FLOW),
-        ("cannot connect mobile client", MOBILE_FLOW),
-        ("客户端无法连接", MOBILE_FLOW),
-        ("sdk login failed", SDK_FLOW),
+        ("登录失败 逐步排查", SDK_FLOW),
+        ("cannot connect mobile client troubleshooting", MOBILE_FLOW),
+        ("客户端无法连接 逐步排查", MOBILE_FLOW),
+        ("SDK 登录失败 逐步排查", SDK_FLOW),
     ],
 )
 def test_a_symptom_query_finds_the_flow_first(shipped_content, query, first):
     assert urls(query)[0] == first
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "flow"),
+    [
+        ("客户端登录不了，连接超时", "/issues/client-login-connection-timeout/", MOBILE_FLOW),
+        ("客户端无法连接", None, MOBILE_FLOW),
+    ],
+)
+def test_an_entry_outranks_the_flow_that_only_gathers_its_words(
+    shipped_content, query, first, flow
+):
+    """A flow holds the words of every entry it leads to; the entry that answers comes
+    first, the flow still among the first results."""
+    found = urls(query)
+    assert flow in found[:3]
+    if first:
+        assert found[0] == first
 
 
 @pytest.mark.parametrize(
@@ -67,25 +87,27 @@ def test_a_code_or_an_exact_issue_stays_first(shipped_content, query, first):
 
 
 def test_the_results_page_labels_a_flow_and_lists_it_once(client, shipped_content):
-    page = client.get("/search/", {"q": "登录失败 排查"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = client.get("/search/", {"q": "登录失败 逐步排查"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert page.status_code == 200
     assert page.text.count(f'href="{SDK_FLOW}"') == 1  # a result, not also in the aside
     assert "search-result--flow" in page.text
     assert '<span class="search-result__kind--flow">逐步排查</span>' in page.text
-    page = client.get("/search/", {"q": "登录失败 排查"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get("/search/", {"q": "登录失败 逐步排查"}, HTTP_ACCEPT_LANGUAGE="en")
     assert '<span class="search-result__kind--flow">Guided diagnosis</span>' in page.text
 
 
 def test_the_api_and_suggestions_return_flows_labelled(client, shipped_content):
     data = client.get(
-        "/api/search/", {"q": "cannot connect mobile client"}, HTTP_ACCEPT_LANGUAGE="en"
+        "/api/search/",
+        {"q": "cannot connect mobile client troubleshooting"},
+        HTTP_ACCEPT_LANGUAGE="en",
     ).json()
     first = data["results"][0]
     flow = Flow.objects.get(slug="mobile-client-cannot-connect")
     assert (first["type"], first["id"], first["url"]) == ("flow", flow.pk, MOBILE_FLOW)
     assert first["type_label"] == "Guided diagnosis"
     suggested = client.get(
-        "/api/search/", {"q": "登录失败 排查", "suggest": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        "/api/search/", {"q": "登录失败 逐步排查", "suggest": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).json()
     assert suggested["results"][0]["type"] == "flow"
     assert suggested["results"][0]["type_label"] == "逐步排查"
@@ -105,10 +127,10 @@ def test_internal_flows_are_found_by_staff_only_and_never_leak(client, shipped_c
     flow.save()
     entry = flow_entry("mobile-client-cannot-connect")
     assert entry is not None and not entry.is_public
-    assert MOBILE_FLOW not in urls("cannot connect mobile client")
-    assert urls("cannot connect mobile client", helpdesk)[0] == MOBILE_FLOW
+    assert MOBILE_FLOW not in urls("cannot connect mobile client troubleshooting")
+    assert urls("cannot connect mobile client troubleshooting", helpdesk)[0] == MOBILE_FLOW
     for params in (
-        {"q": "cannot connect mobile client"},
+        {"q": "cannot connect mobile client troubleshooting"},
         {"q": "逐步排查"},
         {"q": "客户端无法连接", "type": "flow"},
         {"q": "客户端无法下栽连接"},  # nothing matches: the closest titles
@@ -120,11 +142,14 @@ def test_internal_flows_are_found_by_staff_only_and_never_leak(client, shipped_c
     # Facet counts: only the public SDK flow counts as a flow for a reader.
     page = client.get("/search/", {"q": "逐步排查"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "guided diagnosis (1)" in page.text
-    for params in ({"q": "cannot connect mobile client"}, {"q": "逐步", "suggest": "1"}):
+    for params in (
+        {"q": "cannot connect mobile client troubleshooting"},
+        {"q": "逐步", "suggest": "1"},
+    ):
         body = client.get("/api/search/", params).content.decode()
         assert "mobile-client-cannot-connect" not in body and "客户端无法下载" not in body
     client.force_login(helpdesk)
-    page = client.get("/search/", {"q": "cannot connect mobile client"})
+    page = client.get("/search/", {"q": "cannot connect mobile client troubleshooting"})
     assert MOBILE_FLOW in page.text
 
 
@@ -133,15 +158,15 @@ def test_unpublishing_and_deleting_a_flow_take_it_out(shipped_content):
     flow.status = Flow.Status.REVIEW
     flow.save()
     assert flow_entry("sdk-login-failure") is None
-    assert SDK_FLOW not in urls("登录失败 排查")
+    assert SDK_FLOW not in urls("登录失败 逐步排查")
     flow.status = Flow.Status.PUBLISHED
     flow.save()
-    assert urls("登录失败 排查")[0] == SDK_FLOW
+    assert urls("登录失败 逐步排查")[0] == SDK_FLOW
     pk = flow.pk
     flow.sessions.all().delete()
     flow.delete()
     assert not SearchEntry.objects.filter(kind="flow", page_id=pk).exists()
-    assert SDK_FLOW not in urls("登录失败 排查")
+    assert SDK_FLOW not in urls("登录失败 逐步排查")
 
 
 def test_editing_a_flow_title_or_step_reindexes_it(shipped_content):
@@ -175,6 +200,6 @@ def test_rebuild_includes_the_flows(shipped_content):
     counts = index.rebuild(workers=1)
     assert counts["flows"] == len(flows) == 2
     assert set(SearchEntry.objects.filter(kind="flow").values_list("page_id", flat=True)) == flows
-    assert urls("登录失败 排查")[0] == SDK_FLOW
+    assert urls("登录失败 逐步排查")[0] == SDK_FLOW
     call_command("rebuild_search_index", verbosity=0)
     assert SearchEntry.objects.filter(kind="flow").count() == 2

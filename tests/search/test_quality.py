@@ -28,6 +28,8 @@ def result_key(result) -> str:
     entry = result.entry
     if entry.kind == "issue":
         return entry.issue.slug
+    if entry.kind == "flow":  # a guided flow; the query set names issues and codes only
+        return f"flow/{entry.url}"
     return f"{entry.product.slug}/{entry.error_code.code}"
 
 

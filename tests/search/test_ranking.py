@@ -1,6 +1,7 @@
 """The text score (BM25F over the candidates' fields), computed in Python on both databases."""
 
-from issues.search.ranking import idf, text_score, weighted_length
+from issues.search.analyzer import Term
+from issues.search.ranking import Match, completeness, idf, score, text_score, weighted_length
 
 
 def fields(**given):
@@ -41,3 +42,25 @@ def test_shorter_entry_wins_at_equal_frequency():
 def test_idf_is_never_negative():
     assert idf(1000, 1000) > 0.0
     assert idf(0, 0) > 0.0
+
+
+def _term(surface, *tokens):
+    return Term(surface=surface, start=0, end=len(surface), tokens={surface, *tokens})
+
+
+def test_completeness_counts_a_word_held_by_one_of_its_parts_as_that_share():
+    video_meeting = _term("视频会议", "视频", "频会", "会议")
+    lag = _term("卡顿")
+    assert completeness(Match(1, matched_tokens={"会议"}), [video_meeting]) == 0.25
+    assert completeness(Match(1, matched_tokens={"视频会议", "卡顿"}), [video_meeting, lag]) == 1
+    # 收不 and 不到 together hold 收不到 whole, as the index's bigrams do.
+    not_received = _term("收不到", "收不", "不到")
+    assert completeness(Match(1, matched_tokens={"收不", "不到"}), [not_received]) == 1
+
+
+def test_words_found_only_anywhere_count_less_for_a_kind_that_gathers_others():
+    entry = Match(1, terms_found=2, title_found=0, symptoms_found=2, text_score=5.0)
+    flow = Match(2, terms_found=2, title_found=0, symptoms_found=2, text_score=5.0, weight=0.5)
+    ranked = score([flow, entry], term_count=2)
+    assert [m.entry_id for m in ranked] == [1, 2]
+    assert ranked[0].score - ranked[1].score == 15.0  # half of TERM_SHARE + TEXT_SCORE
