@@ -7,6 +7,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from issues.search import analytics, spelling, weights
 from issues.search.filters import FACETS, SearchEntryFilter
@@ -37,6 +38,23 @@ class SearchRequest:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def readable_errors(self) -> list[str]:
+        """The errors as the page shows them: by the field's label, the box's without one
+        (``errors`` names the parameter, for API clients)."""
+        readable = []
+        for form in (self.form, self.filterset.form):
+            for name, messages in form.errors.items():
+                message = " ".join(messages)
+                label = form.fields[name].label if name in form.fields else None
+                if name == "q" or not label:
+                    readable.append(message)
+                else:
+                    readable.append(
+                        _("%(field)s: %(message)s") % {"field": label, "message": message}
+                    )
+        return readable
 
     @property
     def click_token(self) -> str:

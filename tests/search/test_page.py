@@ -175,3 +175,28 @@ def test_suggestions_mark_the_match_and_say_what_each_entry_is(client, shipped_c
     assert [text for text, marked in first["title_pieces"] if marked] == ["MDM", "证书", "证书"]
     plain = client.get("/api/search/", {"q": "MDM证书"}).json()["results"][0]
     assert "title_pieces" not in plain  # the documented contract is unchanged
+
+
+def test_a_bad_filter_or_an_empty_box_is_named_as_the_reader_sees_it(client, shipped_content):
+    response = client.get("/search/", {"q": "-1019", "product": "nope"})
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert 'value="-1019"' in html  # the query stays in the box
+    alert = (
+        re.search(r'<div class="search-errors" role="alert">(.*?)</div>', html, re.S)
+        .group(1)
+        .strip()
+    )
+    assert alert.startswith("<p>产品：") and "product:" not in alert
+    _, html = page(client, q="")
+    alert = (
+        re.search(r'<div class="search-errors" role="alert">(.*?)</div>', html, re.S)
+        .group(1)
+        .strip()
+    )
+    assert not alert.startswith("<p>q:")
+    assert (
+        client.get("/api/search/", {"q": "x", "product": "nope"})
+        .json()["error"]
+        .startswith("product:")
+    )
