@@ -4,8 +4,9 @@
   the same import, unless creating products was asked for explicitly;
 * every code in ``error_codes:`` must exist for that product (or be defined alongside);
 * a ``slug:`` that matches an existing entry this file did not create (not matched by
-  its ``source``) is a takeover: refused unless updating existing entries was asked for,
-  and reported either way.
+  its ``source``) is a takeover, and an entry this file created but a person changed
+  since (edited, restored, or shipped as curated content) would lose that work: both
+  refused unless updating existing entries was asked for, and reported either way.
 """
 
 from dataclasses import dataclass
@@ -55,6 +56,66 @@ def _takeover(draft) -> Issue | None:
     if draft.source and Issue.objects.filter(source=draft.source).exists():
         return None
     return Issue.objects.filter(slug=draft.slug).select_related("product").first()
+
+
+def _takeover_text(draft, slug: str) -> str | None:
+    existing = _takeover(draft)
+    if existing is None:
+        return None
+    whose = (
+        _("imported from %(source)s") % {"source": existing.source}
+        if existing.source
+        else _("created in the admin")
+    )
+    moves = (
+        _(", move it from product %(old)s to %(new)s") % {"old": existing.product.slug, "new": slug}
+        if existing.product.slug != slug
+        else ""
+    )
+    return _(
+        "slug “%(slug)s” is the existing entry “%(title)s” (%(whose)s), which this "
+        "file did not create: importing would replace its content%(moves)s"
+    ) % {"slug": draft.slug, "title": existing.title, "whose": whose, "moves": moves}
+
+
+# Revisions that change no content: an entry edited only by these is as it was imported.
+_WORKFLOW_REASONS = (
+    "submitted",
+    "approved",
+    "sent_back",
+    "published",
+    "unpublished",
+    "archived",
+    "verified",
+)
+
+
+def _edited_since_import(draft) -> Issue | None:
+    """The entry a draft's source matches when a person changed it after its last import
+    (an edit, a restore, shipped curated content): re-importing would replace that work."""
+    if not draft.source:
+        return None
+    issue = Issue.objects.filter(source=draft.source).order_by("pk").first()
+    if issue is None:
+        return None
+    last = issue.revisions.exclude(reason__in=_WORKFLOW_REASONS).order_by("-number").first()
+    return issue if last is not None and last.reason != "imported" else None
+
+
+def _edited_text(draft) -> str | None:
+    existing = _edited_since_import(draft)
+    if existing is None:
+        return None
+    return _(
+        "“%(title)s” (%(slug)s), which this file created, was changed after its last import"
+        "%(status)s: importing would replace those changes"
+    ) % {
+        "title": existing.title,
+        "slug": existing.slug,
+        "status": _(", and is published: readers would see the file's text at once")
+        if existing.status == Issue.Status.PUBLISHED
+        else "",
+    }
 
 
 def check_files(reports: list[FileReport], options: ImportOptions) -> None:
@@ -116,33 +177,24 @@ def check_files(reports: list[FileReport], options: ImportOptions) -> None:
                         "product": key,
                     }
                 )
-            existing = _takeover(draft)
-            if existing is None:
+            takeover = _takeover_text(draft, slug)
+            what = takeover or _edited_text(draft)
+            if what is None:
                 continue
-            whose = (
-                _("imported from %(source)s") % {"source": existing.source}
-                if existing.source
-                else _("created in the admin")
-            )
-            moves = (
-                _(", move it from product %(old)s to %(new)s")
-                % {"old": existing.product.slug, "new": slug}
-                if existing.product.slug != slug
-                else ""
-            )
-            what = _(
-                "slug “%(slug)s” is the existing entry “%(title)s” (%(whose)s), which this "
-                "file did not create: importing would replace its content%(moves)s"
-            ) % {"slug": draft.slug, "title": existing.title, "whose": whose, "moves": moves}
             if options.update_existing:
                 parsed.warnings.append(_("%(what)s; updating it as asked") % {"what": what})
-            else:
-                parsed.takeovers.append(draft.slug)
-                parsed.errors.append(
-                    _(
-                        "%(file)s: %(what)s. To update it, import again with --update-existing "
-                        "(or “Preview again, updating the existing entries” in the admin); "
-                        "otherwise change or remove “slug:”."
-                    )
-                    % {"file": parsed.name, "what": what}
+                continue
+            parsed.takeovers.append(draft.slug or draft.source)
+            otherwise = (
+                _("otherwise change or remove “slug:”.")
+                if takeover
+                else _("otherwise edit the entry in the admin instead of importing it again.")
+            )
+            parsed.errors.append(
+                _(
+                    "%(file)s: %(what)s. To update it, import again with --update-existing "
+                    "(or “Preview again, updating the existing entries” in the admin); "
+                    "%(otherwise)s"
                 )
+                % {"file": parsed.name, "what": what, "otherwise": otherwise}
+            )

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 def test_search_a_symptom_open_the_flow_start_from_a_code(journey, shipped_content):
     page = journey.page
-    query = journey.text("登录失败 排查", "cannot connect mobile client")
+    query = journey.text("登录失败 逐步排查", "cannot connect mobile client troubleshooting")
     flow_url = journey.text(
         "/diagnose/sdk-login-failure/", "/diagnose/mobile-client-cannot-connect/"
     )

@@ -5,6 +5,7 @@ import pytest
 from issues.importer import apply_files, read_document
 from issues.importer.reader import read_or_refuse
 from issues.models import ErrorCode, Issue, Product, Tag
+from tests.importer.conftest import GUIDE
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +132,35 @@ def test_a_file_updating_the_entry_it_created_is_not_a_takeover(sdk):
 def test_read_document_still_raises_for_single_callers():
     with pytest.raises(ValueError, match="must be text"):
         read_document(entry(product="5", title="{a: 1}"), name="x.md")
+
+
+def test_an_entry_changed_since_its_import_is_not_overwritten_without_the_flag(sdk):
+    from issues.revisions import revision
+
+    run(("entry.md", entry(product="meeting-sdk", slug="mine", source="guide.md#1")))
+    issue = Issue.objects.get()
+    with revision(user=None, reason="edited"):
+        issue.title = "编辑改好的标题"
+        issue.save()
+    again = entry(product="meeting-sdk", slug="mine", source="guide.md#1", title="文件里的标题")
+
+    (report,) = run(("entry.md", again)).refused
+    assert "was changed after its last import" in report.parsed.errors[0]
+    assert "edit the entry in the admin" in report.parsed.errors[0]
+    assert Issue.objects.get().title == "编辑改好的标题"  # nothing lost
+
+    result = run(("entry.md", again), update_existing=True)
+    assert not result.refused
+    assert any("updating it as asked" in w for w in result.files[0].parsed.warnings)
+    assert Issue.objects.get().title == "文件里的标题"
+
+
+def test_shipped_content_is_not_overwritten_by_reimporting_its_source_document(
+    shipped_content, guide_bytes
+):
+    issue = Issue.objects.get(slug="sdk-login-network-troubleshooting")
+    assert issue.source.startswith(GUIDE.name)  # the shipped entry came from this document
+    result = run((GUIDE.name, guide_bytes), product_name="meeting-sdk")
+    (report,) = result.refused
+    assert any("is published" in error for error in report.parsed.errors)
+    assert Issue.objects.get(pk=issue.pk).title == issue.title

@@ -30,7 +30,7 @@ def test_upload_shows_a_preview_and_writes_nothing(editor_client):
     response = upload(editor_client, GUIDE, product="meeting-sdk")
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "error-code table: -1002, -1005" in page
+    assert "错误码表：-1002, -1005" in page  # the report in the editor's language
     assert "原创声明" in page  # kept as free text, shown
     assert "created" in page and "004_9b5b1c46d8420441.txt#procedure" in page
     assert not Issue.objects.exists()
