@@ -139,3 +139,14 @@ def test_a_run_row_keeps_no_sentence(user, closed_tcp_port):
             sentence = reason_text(row.details)
         assert sentence and sentence not in stored  # only codes and parameters are kept
     assert ProbeRun.objects.get().results.count() == 1
+
+
+def test_a_tls_failure_is_explained_without_pointing_at_one_documents_section():
+    """An ad-hoc check can target anything: its explanation stands on its own (a new
+    user's TLS check against loopback was sent to the SDK guide's certificate section)."""
+    from probes.explain import explanation
+
+    for language, section in (("zh-hans", "一节"), ("en", "section")):
+        with translation.override(language):
+            text = explanation(Outcome.TLS_ERROR)
+        assert text and section not in text
