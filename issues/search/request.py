@@ -105,7 +105,7 @@ def run_search(
     if not searched.outcome.results and closest_when_empty:
         searched.closest = _closest(query, user=user, entries=entries)
     if facet_counts:
-        _count_facets(searched, query, user=user, entries=entries)
+        _count_facets(searched, query, user=user, entries=entries, limit=limit)
     if log:
         searched.log = analytics.log_search(
             query=query,
@@ -133,13 +133,15 @@ def _filterset(params: QueryDict, request: HttpRequest) -> SearchEntryFilter:
     return SearchEntryFilter(params, queryset=SearchEntry.objects.all(), request=request)
 
 
-def _count_facets(searched: SearchRequest, query: str, *, user, entries) -> None:
+def _count_facets(searched: SearchRequest, query: str, *, user, entries, limit: int) -> None:
     """Facet counts over the query's matches without any facet, so the counts of one
     facet add up to the unfiltered total and every value shown leads somewhere."""
-    everything = searched.outcome
-    if entries is not None or searched.corrected:
+    everything = searched.outcome  # the corrected query's when a correction is shown
+    if entries is not None:
+        # As many as the page asks for: the candidate search stops once that many are
+        # proven, so a smaller limit would count fewer entries than the page lists.
         text = searched.did_you_mean.query if searched.corrected else query
-        everything = search(text, user=user, limit=0)
+        everything = search(text, user=user, limit=limit)
     searched.filterset.show_counts(everything.entry_ids)
 
 

@@ -77,6 +77,10 @@ def test_a_typo_in_a_constant_finds_the_code_and_says_so(client, shipped_content
     first = re.search(r'class="search-result__link" href="([^"]+)"', html).group(1)
     assert first == "/codes/meeting-sdk/-1019/"
     assert 'value="ktmsdkerrortokenverifyfaild"' in html  # the box keeps what was typed
+    # The facets count the results shown (they counted one entry of nine).
+    total = int(re.search(r'class="search-count">\s*(\d+) result', html).group(1))
+    assert total > 1 and sum(option_counts(html, "type").values()) == total
+    assert sum(option_counts(html, "product").values()) == total
 
 
 def test_a_corrected_search_is_logged_as_typed(client, shipped_content):
