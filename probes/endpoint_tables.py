@@ -17,14 +17,16 @@ from issues.importer.report import Change, FileReport
 from issues.models import Issue
 from probes.models import Checklist, ChecklistItem, ChecklistParameter, Target
 
-# "XXXX.sso.meeting.qq.com": a label the reader fills in with their own value.
+# "XXXX.sso.meeting.qq.com": a label the reader fills in with their own value. The name is
+# the shipped sdk-firewall checklist's, so importing the guide again matches its targets
+# and parameter instead of adding each SSO check a second time under another name.
 _FILL_IN_LABEL = re.compile(r"^[xX]{3,}$")
-PREFIX_PLACEHOLDER = "enterprise_prefix"
+PREFIX_PLACEHOLDER = "sso_prefix"
 _CHECKABLE_KINDS = ("tcp", "udp")
 
 
 def host_template(host: str) -> str:
-    """The host with fill-in labels ("XXXX") turned into the {enterprise_prefix} placeholder."""
+    """The host with fill-in labels ("XXXX") turned into the {sso_prefix} placeholder."""
     labels = host.strip().split(".")
     return ".".join(
         f"{{{PREFIX_PLACEHOLDER}}}" if _FILL_IN_LABEL.match(label) else label for label in labels
@@ -100,7 +102,7 @@ def _ensure_prefix_parameter(checklist: Checklist, *, table: EndpointTable) -> N
         checklist=checklist,
         name=PREFIX_PLACEHOLDER,
         defaults={
-            "label": "企业域名前缀 (XXXX)",
+            "label": "企业 SSO 域名前缀（XXXX）",
             "help_text": "根据企业SSO域名实际填写",
             "example": "mycompany",
         },

@@ -106,8 +106,8 @@ def test_endpoint_table_becomes_a_probe_checklist():
     targets = [(i.target.kind, i.target.host, i.target.port) for i in checklist.ordered_items()]
     assert targets[0] == ("tcp", "conn.wemeet.tencent.com", "443")
     assert ("udp", "quic.conn.wemeet.qq.com", "443") in targets
-    assert ("tcp", "{enterprise_prefix}.sso.meeting.qq.com", "80") in targets
+    assert ("tcp", "{sso_prefix}.sso.meeting.qq.com", "80") in targets
     assert len(targets) == 22
-    assert checklist.parameters.get().name == "enterprise_prefix"
+    assert checklist.parameters.get().name == "sso_prefix"
     run(GUIDE, product="meeting-sdk")  # re-run adds nothing twice
     assert checklist.items.count() == 22

@@ -164,3 +164,16 @@ def test_shipped_content_is_not_overwritten_by_reimporting_its_source_document(
     (report,) = result.refused
     assert any("is published" in error for error in report.parsed.errors)
     assert Issue.objects.get(pk=issue.pk).title == issue.title
+
+
+def test_updating_the_shipped_guide_adds_no_second_copy_of_its_endpoint_checks(
+    shipped_content, guide_bytes
+):
+    from probes.models import Checklist
+
+    checklist = Checklist.objects.get(slug="sdk-firewall")
+    items, parameters = checklist.items.count(), list(checklist.parameters.values_list("name"))
+    result = run((GUIDE.name, guide_bytes), product_name="meeting-sdk", update_existing=True)
+    assert not result.refused
+    assert checklist.items.count() == items  # the SSO checks were added again as {other}
+    assert list(checklist.parameters.values_list("name")) == parameters == [("sso_prefix",)]

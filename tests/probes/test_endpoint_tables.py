@@ -25,7 +25,7 @@ def run(**options):
 
 
 def test_fill_in_labels_become_the_prefix_placeholder():
-    assert host_template("XXXX.sso.meeting.qq.com") == "{enterprise_prefix}.sso.meeting.qq.com"
+    assert host_template("XXXX.sso.meeting.qq.com") == "{sso_prefix}.sso.meeting.qq.com"
     assert host_template(" conn.wemeet.tencent.com ") == "conn.wemeet.tencent.com"
     assert host_template("xx.example.com") == "xx.example.com"  # two letters are a real label
 
