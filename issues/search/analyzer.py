@@ -108,12 +108,14 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
             lowered = simplified.lower()
             if len(lowered) == len(text):
                 return lowered, list(range(len(text)))
-    chars, offsets = [], []
-    for index, char in enumerate(text):
-        for out in unicodedata.normalize("NFKC", char):
-            chars.append(out)
-            offsets.append(index)
-    nfkc = "".join(chars)
+    # Each character on its own (Chinese text is rarely NFKC-normal: its full-width
+    # punctuation is not), memoised: a dictionary lookup per character, not a call.
+    pieces = [_NFKC_CHAR.get(char) or _nfkc_char(char) for char in text]
+    nfkc = "".join(pieces)
+    if len(nfkc) == len(text):
+        offsets = list(range(len(text)))
+    else:
+        offsets = [index for index, piece in enumerate(pieces) for _ in piece]
     simplified = _converter().convert(nfkc)
     if len(simplified) != len(nfkc):  # a phrase conversion changed length: go char by char
         simplified = "".join(_converter().convert(c) or c for c in nfkc)
@@ -121,6 +123,15 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
     if len(lowered) != len(simplified):  # e.g. "İ" lowercases to two characters
         lowered = "".join(c.lower()[:1] or c for c in simplified)
     return lowered, offsets
+
+
+_NFKC_CHAR: dict[str, str] = {}
+
+
+def _nfkc_char(char: str) -> str:
+    # Never empty, so a piece per character keeps the offsets aligned.
+    folded = _NFKC_CHAR[char] = unicodedata.normalize("NFKC", char) or char
+    return folded
 
 
 def _ascii_parts(word_as_written: str) -> list[str]:

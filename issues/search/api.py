@@ -50,13 +50,13 @@ def search_api(request):
         request,
         form_class=ApiSearchForm,
         source=SearchLog.Source.SUGGEST if suggest else SearchLog.Source.API,
-        limit=50,
+        limit=DEFAULT_LIMIT,  # or the ``limit`` asked for (ApiSearchForm)
         continues=click_log_id(request.GET.get("token", "")) if suggest else None,
     )
     if not searched.is_valid:
         return JsonResponse({"error": " ".join(searched.errors)}, status=HTTPStatus.BAD_REQUEST)
     outcome = searched.outcome
-    results = outcome.results[: searched.form.cleaned_data.get("limit") or DEFAULT_LIMIT]
+    results = outcome.results
     return JsonResponse(
         {
             "query": outcome.query,

@@ -9,7 +9,9 @@ in the title", "every term in the symptoms", "every term", "every bigram of the
 phrase"), in the order of the best score an entry of that level could reach (a static
 upper bound). Each level is scored as it arrives; once the page's worth of entries
 found are sure to score at least the bound of the next level, no entry left can
-overtake them (a max-score stop rule) and the search stops. See docs/search.md#candidates.
+overtake them (a max-score stop rule) and the search stops. When the query's tokens are
+rare enough that every entry holding any of them fits in POOL, all of them are read in
+one go instead (exhaustive, hence rank-safe). See docs/search.md#candidates.
 """
 
 import heapq
@@ -66,17 +68,35 @@ def levels(core: list[Term], phrase_bigrams: set[str], phrase_counts: bool):
     return sorted(found, key=lambda level: -level[0])
 
 
-def select(tokens, *, core, phrase_bigrams, phrase_counts, score_lower_bound, wanted=1, **bounds):
+def select(
+    tokens,
+    *,
+    core,
+    phrase_bigrams,
+    phrase_counts,
+    score_lower_bound,
+    wanted=1,
+    holders_at_most=None,
+    **bounds,
+):
     """Candidate ids, rank-safe when the levels up to the stop fit in POOL.
 
     ``score_lower_bound(ids)`` scores those entries with the re-rank and returns, for
     each that passes, a score it is sure to reach whatever else is found. The search
     stops once ``wanted`` entries (the page) are sure to outrank every entry left, so
     the page is the one an exhaustive re-rank would show, not only its first entry.
-    ``bounds``: the backend's public_only and restrict. Returns (ids, proven): proven is
-    False when POOL ran out first or the query's terms cannot be levelled.
+    ``holders_at_most``: an upper bound of the entries holding any of ``tokens`` (the
+    sum of their document frequencies), when ``tokens`` cover every way a term can be
+    held. ``bounds``: the backend's public_only and restrict. Returns (ids, proven):
+    proven is False when POOL ran out first or the query's terms cannot be levelled.
     """
     backend = get_backend()
+    if tokens and holders_at_most is not None and holders_at_most <= POOL:
+        # Few entries hold any token: score them all (one query instead of a level
+        # each). Counts can be a little stale between rebuilds, so check the answer.
+        ids = backend.matching_any(tokens, limit=POOL + 1, **bounds)
+        if len(ids) <= POOL:
+            return ids, True
     chosen: list[int] = []
     seen: set[int] = set()
     best: list[float] = []  # the ``wanted`` highest sure scores found, lowest first

@@ -259,6 +259,7 @@ def _candidate_ids(
 
     ids, _proven = candidates.select(
         analyzed.tokens,
+        holders_at_most=_holders_at_most(analyzed, known, counts),
         core=known,
         phrase_bigrams=phrase_bigrams,
         phrase_counts=len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS,
@@ -268,6 +269,15 @@ def _candidate_ids(
         restrict=_restriction(entries),
     )
     return ids + _explaining_entries(analyzed, base)
+
+
+def _holders_at_most(analyzed: _Query, known: list[Term], counts) -> int | None:
+    """How many entries at most hold any of the query's tokens (the sum of their document
+    frequencies); None when the tokens were capped (MAX_TOKENS) and miss some way a term
+    is held, so reading the entries holding them would not be exhaustive."""
+    if not set(_term_tokens(known)) <= set(analyzed.tokens):
+        return None
+    return sum(counts.get(token, 0) for token in analyzed.tokens)
 
 
 def _held_somewhere(term: Term, counts) -> bool:

@@ -93,6 +93,9 @@ def run_search(
     if searched.errors:
         return searched
     query = form.cleaned_data["q"]
+    # The page size asked for, where the form has one (the API's ``limit``): the search
+    # proves and makes snippets for that many results, no more.
+    limit = form.cleaned_data.get("limit") or limit
     entries = filterset.qs if filterset.is_filtering else None
     searched.outcome = search(query, user=user, entries=entries, limit=limit)
     searched.did_you_mean = spelling.correct(query, user=user)

@@ -13,6 +13,18 @@ def test_fold_with_offsets_maps_back_to_the_original():
     assert [original[i] for i in offsets] == ["登", "錄", "Ｉ", "Ｐ"]
 
 
+def test_fold_with_offsets_when_characters_expand_or_shrink():
+    # Full-width punctuation folds one to one; "…" and "①" grow under NFKC.
+    original = "登錄失敗……請重試①次（ＳＤＫ）"
+    folded, offsets = fold_with_offsets(original)
+    assert folded == fold(original)
+    assert len(offsets) == len(folded)
+    assert folded.index("sdk") == offsets.index(original.index("Ｓ"))
+    dots = original.index("…")
+    assert [offsets[i] for i, c in enumerate(folded) if c == "."] == [dots] * 3 + [dots + 1] * 3
+    assert original[offsets[folded.index("1")]] == "①"
+
+
 def test_camel_case_constant_gives_word_parts_and_adjacent_pairs():
     tokens = ascii_tokens("kTMSDKErrorTokenVerifyFailed")
     assert tokens[0] == "ktmsdkerrortokenverifyfailed"

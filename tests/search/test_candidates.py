@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from issues.models import Fix, Issue
 from issues.search import weights
-from issues.search.query import search
+from issues.search.query import _analyze, search
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,73 @@ def test_served_top_is_the_exhaustive_best_behind_many_weaker_matches(product):
 
     assert _exhaustive_best("服务端白屏") == {wanted.pk}
     assert served[0].entry.issue_id == wanted.pk
+
+
+def _printer_pages(product, count: int) -> list[Issue]:
+    pages = Issue.objects.bulk_create(
+        Issue(
+            product=product,
+            slug=f"printer-{n}",
+            title=f"打印机脱机（案例 {n + 1}）",
+            status="published",
+        )
+        for n in range(count)
+    )
+    Fix.objects.bulk_create(Fix(issue=issue, body=_BODY) for issue in pages)
+    return pages
+
+
+def test_rare_tokens_score_every_holder_without_levels(product, monkeypatch):
+    """When the document frequencies say few entries hold any token, they are read in
+    one query and all scored: no level is asked for, and the best is the exhaustive one."""
+    from issues.search.backends import get_backend
+    from issues.search.index import rebuild
+
+    _printer_pages(product, 12)
+    wanted = Issue.objects.create(
+        product=product, slug="printer-offline", title="打印机脱机无法打印", status="published"
+    )
+    rebuild(workers=1)
+    levels = type(get_backend()).matching_all
+    monkeypatch.setattr(
+        type(get_backend()), "matching_all", lambda *a, **k: pytest.fail("a level was asked for")
+    )
+
+    served = search("打印机脱机无法打印", user=AnonymousUser()).results
+
+    monkeypatch.setattr(type(get_backend()), "matching_all", levels)
+    assert served[0].entry.issue_id == wanted.pk == min(_exhaustive_best("打印机脱机无法打印"))
+    assert len(served) == 13  # every holder was scored
+
+
+def test_stale_counts_fall_back_to_levels(product, monkeypatch):
+    """Counts lag between rebuilds: told that at most one entry holds the tokens when
+    more than POOL do, the candidate search checks the answer and goes by levels."""
+    from issues.search import candidates
+    from issues.search.backends import get_backend
+    from issues.search.index import rebuild
+
+    _printer_pages(product, 8)
+    rebuild(workers=1)
+    monkeypatch.setattr(candidates, "POOL", 5)
+    asked = []
+    levels = type(get_backend()).matching_all
+    monkeypatch.setattr(
+        type(get_backend()),
+        "matching_all",
+        lambda self, *a, **k: asked.append(1) or levels(self, *a, **k),
+    )
+    analyzed = _analyze("打印机脱机")
+
+    ids, proven = candidates.select(
+        analyzed.tokens,
+        holders_at_most=1,
+        core=analyzed.core,
+        phrase_bigrams=set(),
+        phrase_counts=False,
+        score_lower_bound=lambda ids: [],
+        public_only=True,
+    )
+
+    assert asked, "the levels were not asked for"
+    assert len(ids) == 5 and not proven  # POOL ran out: unproven, as without the shortcut
