@@ -10,9 +10,11 @@ always applied: internal entries only for users who may read them.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from issues.models import ErrorCode, can_read_internal
 from issues.search import candidates, code_lookup, highlight, synonyms, weights
@@ -40,17 +42,41 @@ _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 @dataclass
 class Result:
+    """One result. Its highlighted title and snippet are made when first read: the page
+    holds up to a hundred results but shows twenty, the API only the ``limit`` asked."""
+
     entry: SearchEntry
     score: float
     exact_code: bool
-    title_html: SafeString
-    snippet_html: SafeString
-    snippet: str
-    title_pieces: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match)
+    needles: list[str] = field(default_factory=list)  # what to mark (highlight_needles)
+    # Browsing shows the summary as written, unmarked, in place of a snippet.
+    summary: str | None = None
 
     @property
     def error_codes(self) -> list[str]:
         return self.entry.codes.split()
+
+    @cached_property
+    def title_html(self) -> SafeString:
+        return highlight.highlight(self.entry.title, self.needles)
+
+    @cached_property
+    def title_pieces(self) -> list[tuple[str, bool]]:  # (text, is_match)
+        return highlight.pieces(self.entry.title, self.needles)
+
+    @cached_property
+    def _snippet(self) -> tuple[SafeString, str]:
+        if self.summary is not None:
+            return mark_safe(escape(self.summary)), self.summary  # noqa: S308 - escaped
+        return highlight.snippet(_snippet_sources(self.entry), self.needles)
+
+    @property
+    def snippet_html(self) -> SafeString:
+        return self._snippet[0]
+
+    @property
+    def snippet(self) -> str:
+        return self._snippet[1]
 
 
 @dataclass
@@ -423,21 +449,16 @@ def _results(analyzed: _Query, page: list[Match]) -> list[Result]:
     )
     results = []
     for match in page:
-        entry = shown[match.entry_id]
         needles = highlight.highlight_needles(
             {t.surface for t in analyzed.core if t.tokens & match.matched_tokens}
             | match.matched_tokens
         )
-        html, plain = highlight.snippet(_snippet_sources(entry), needles)
         results.append(
             Result(
-                entry=entry,
+                entry=shown[match.entry_id],
                 score=round(match.score, 3),
                 exact_code=match.code_tier >= weights.EXACT_UNSIGNED_CODE,
-                title_html=highlight.highlight(entry.title, needles),
-                snippet_html=html,
-                snippet=plain,
-                title_pieces=highlight.pieces(entry.title, needles),
+                needles=needles,
             )
         )
     return results

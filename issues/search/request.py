@@ -4,8 +4,6 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.http import HttpRequest, QueryDict
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -163,16 +161,7 @@ def browse(request: HttpRequest) -> SearchRequest:
     outcome = Outcome(query="", normalized="")
     for entry in entries:
         summary = Truncator(entry.summary or entry.symptoms).chars(140)
-        outcome.results.append(
-            Result(
-                entry=entry,
-                score=0.0,
-                exact_code=False,
-                title_html=mark_safe(escape(entry.title)),  # noqa: S308 - escaped
-                snippet_html=mark_safe(escape(summary)),  # noqa: S308 - escaped
-                snippet=summary,
-            )
-        )
+        outcome.results.append(Result(entry=entry, score=0.0, exact_code=False, summary=summary))
     outcome.total = len(outcome.results)
     outcome.entry_ids = [entry.pk for entry in entries]
     searched.outcome = outcome
