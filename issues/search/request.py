@@ -86,7 +86,10 @@ def run_search(
     # "field: message", so an API client knows which parameter to fix.
     if not form.is_valid():
         searched.errors += [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
-    if not filterset.is_valid():
+    # The facet form is built (its choices read) only when a facet is asked for or
+    # counted: most API calls and suggestions have none.
+    faceted = facet_counts or any(params.get(name) for name in FACETS)
+    if faceted and not filterset.is_valid():
         searched.errors.append(filterset.error_message())
     if searched.errors:
         return searched
@@ -94,7 +97,7 @@ def run_search(
     # The page size asked for, where the form has one (the API's ``limit``): the search
     # proves and makes snippets for that many results, no more.
     limit = form.cleaned_data.get("limit") or limit
-    entries = filterset.qs if filterset.is_filtering else None
+    entries = filterset.qs if faceted and filterset.is_filtering else None
     searched.outcome = search(query, user=user, entries=entries, limit=limit)
     searched.did_you_mean = spelling.correct(query, user=user)
     if not searched.outcome.results and searched.did_you_mean:
