@@ -186,7 +186,7 @@ class _Query:
     def phrase(self) -> str:
         return _compact(self.folded)
 
-    @property
+    @cached_property  # read for every candidate measured
     def phrase_bigrams(self) -> set[str]:
         return {b for run in _HAN_RUN.findall(self.folded) for b in bigrams(run)}
 
@@ -262,7 +262,7 @@ def _candidate_ids(
     base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
     # Terms no entry holds cannot count in the share (ranking.passes): leave them out.
     known = [term for term in analyzed.core if _held_somewhere(term, counts)]
-    phrase_bigrams = {b for run in _HAN_RUN.findall(analyzed.folded) for b in bigrams(run)}
+    phrase_bigrams = analyzed.phrase_bigrams
     # With the index's average length, an entry's text score is final once measured, and
     # its share of TEXT_SCORE is at least text / ceiling, whatever the best text found
     # later (ranking.score scales by it, and no entry's text reaches the ceiling). Without
