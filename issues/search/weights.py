@@ -13,16 +13,10 @@ PG_WEIGHT_CLASS = {"title": "A", "codes": "A", "symptoms": "B", "meta": "C", "bo
 BM25_K1 = 1.2
 BM25_B = 0.75
 
-# How many entries the database hands to the re-rank (those holding every term
-# first). The database stops at this many: it never scores matching rows.
+# Entries taken in index order once the candidate search can no longer prove its page
+# (candidates.POOL ran out, or the query's terms cannot be levelled). The database stops
+# at this many: it never scores matching rows.
 CANDIDATES = 60
-# Tokens held by more entries than this are left out of the database query (the
-# re-rank still uses them): max(COMMON_MIN_ENTRIES, COMMON_SHARE × all entries).
-COMMON_MIN_ENTRIES = 1000
-COMMON_SHARE = 0.02
-# PostgreSQL's every-term stage first reads at most this many entries holding the
-# rarest term (backends/postgres.py) before it asks the index for the whole query.
-PG_PROBE_ROWS = 1000
 # A candidate must contain at least this share of the query's terms (OR, not AND:
 # callers add words no entry has, but an entry matching one word of ten is noise).
 # Terms found in no candidate at all ("换成我们公司的图片") cannot tell entries apart and
