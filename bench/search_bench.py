@@ -493,6 +493,49 @@ def print_peer(peer: dict, ours: dict) -> None:
         print(f"  tantivy better: {query!r} kbsite {ours_id} ({mine}) tantivy {theirs} ({other})")
 
 
+def timed_rebuild(entries: int, workers: int, label: str) -> None:
+    """One rebuild's wall time and CPU time: this process's, its analysing workers' and,
+    on PostgreSQL, its server process's (on a shared machine the CPU time moves less with
+    the load than the wall time). DEBUG off, as in production: the debug cursor logs every
+    statement and, on SQLite, quotes every bulk parameter again."""
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    from issues.search.index import rebuild
+
+    def server_cpu() -> float | None:
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        try:  # the server runs on this machine (the bench's database is local)
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    load_before = os.getloadavg()
+    server_before = server_cpu()
+    started, cpu = time.perf_counter(), os.times()
+    with override_settings(DEBUG=False):
+        rebuild(workers=workers)
+    wall, after = time.perf_counter() - started, os.times()
+    server_after = server_cpu()
+    parent = after.user + after.system - cpu.user - cpu.system
+    children = after.children_user + after.children_system - cpu.children_user - cpu.children_system
+    server = (
+        f" + {server_after - server_before:.1f} s in the database server"
+        if server_before is not None and server_after is not None
+        else ""
+    )
+    print(
+        f"{label} of {entries} entries, {workers} analysing process(es): {wall:.1f} s wall, "
+        f"CPU {parent:.1f} s here + {children:.1f} s in workers{server}, load average "
+        f"{load_before[0]:.2f} before, {' '.join(f'{x:.2f}' for x in os.getloadavg())} after"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=100_000)
@@ -503,7 +546,8 @@ def main() -> None:
         "--rebuild-workers",
         type=int,
         metavar="N",
-        help="on a kept database, time a rebuild analysing in N processes (1: serial) and stop",
+        help="time a rebuild analysing in N processes (1: serial), wall and CPU, and stop "
+        "(with --keep: of the kept database, or its first build)",
     )
     parser.add_argument(
         "--peer", choices=["tantivy"], help="run the same queries on the same tokens in Tantivy"
@@ -551,13 +595,7 @@ def main() -> None:
             codes = list(ErrorCode.objects.order_by("pk"))
             print(f"reusing the kept database ({args.entries} entries)", file=sys.stderr)
             if args.rebuild_workers:
-                started = time.perf_counter()
-                rebuild(batch_size=1000, workers=args.rebuild_workers)
-                print(
-                    f"rebuild of {args.entries} entries, {args.rebuild_workers} analysing "
-                    f"process(es): {time.perf_counter() - started:.1f} s, load average "
-                    f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-                )
+                timed_rebuild(args.entries, args.rebuild_workers, "rebuild")
                 return
         else:
             if args.keep:  # a half-built or different-size leftover: start again
@@ -569,6 +607,9 @@ def main() -> None:
             codes = generate(args.entries)
             generate_s = time.perf_counter() - started
 
+            if args.rebuild_workers:  # time the first build, keep it, and stop
+                timed_rebuild(args.entries, args.rebuild_workers, "fresh build")
+                return
             started = time.perf_counter()
 
             def progress(label, done, total):

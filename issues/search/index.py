@@ -14,27 +14,44 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.utils import timezone
 
 from issues.models import Cause, ErrorCode, Fix, Issue, Product, Symptom, Tag
 from issues.search import terms
 from issues.search.analyzer import analyze
 from issues.search.backends import get_backend
-from issues.search.backends.base import entry_field_texts
+from issues.search.backends.base import entry_field_texts, insert_rows
 from issues.search.documents import PAGE_KINDS, Document, analyze_sources, document_for
-from issues.search.models import SearchEntry
+from issues.search.models import SearchEntry, SearchTerm
 
 Progress = Callable[[str, int, int], None]
 
-_ISSUE_PREFETCH = (
-    "tags",
-    "symptoms",
-    "causes",
-    "fixes",
-    Prefetch("error_codes", queryset=ErrorCode.objects.select_related("product")),
-)
-_CODE_PREFETCH = (Prefetch("issues", queryset=Issue.objects.prefetch_related("tags")),)
+# What a document reads besides its row: relation → (queryset or None for the default,
+# the relations of its rows in turn). Saves prefetch them; a rebuild reads them in bulk.
+_ISSUE_RELATIONS = {
+    "tags": (None, {}),
+    "symptoms": (None, {}),
+    "causes": (None, {}),
+    "fixes": (None, {}),
+    "error_codes": (ErrorCode.objects.select_related("product"), {}),
+}
+_CODE_RELATIONS = {"issues": (Issue.objects.all(), {"tags": (None, {})})}
+
+
+def _prefetches(relations) -> tuple[Prefetch, ...]:
+    return tuple(
+        Prefetch(
+            name,
+            queryset=queryset.prefetch_related(*_prefetches(inner)) if inner else queryset,
+        )
+        for name, (queryset, inner) in relations.items()
+    )
+
+
+_ISSUE_PREFETCH = _prefetches(_ISSUE_RELATIONS)
+_CODE_PREFETCH = _prefetches(_CODE_RELATIONS)
 
 
 def _indexable_issues():
@@ -123,14 +140,15 @@ def index_issue_and_codes(issue_ids: Iterable[int]) -> None:
 
 
 def rebuild(
-    *, progress: Progress | None = None, batch_size: int = 500, workers: int | None = None
+    *, progress: Progress | None = None, batch_size: int = 1000, workers: int | None = None
 ) -> dict[str, int]:
     """Drop every entry and index all published issues, all error codes and the pages
     of registered kinds (guided flows) again.
 
-    The analysis (jieba, most of the time) runs in ``workers`` processes (default: one
-    per core; 1 analyses here) while this process reads the next batch and writes the
-    last one in bulk. The tokens are the same either way: the same analyze_sources.
+    The analysis runs in ``workers`` processes (default: one per core; 1 analyses
+    here) while this process reads the next batch and writes the last one. The tokens
+    are the same either way (the same _analyse), and the same as a single save's.
+    Why each step is shaped the way it is: docs/benchmarks.md, "Index build at 100k".
     """
     report = progress or (lambda label, done, total: None)
     workers = workers or os.cpu_count() or 1
@@ -138,41 +156,126 @@ def rebuild(
     counts = {}
     frequencies: Counter = Counter()
     with transaction.atomic(), _analysis_pool(workers) as pool:
-        backend.clear()
         with connection.cursor() as cursor:
             # Raw deletes: per-row delete signals would cost minutes on a large index.
-            cursor.execute(f"DELETE FROM {SearchEntry.tags.through._meta.db_table}")  # noqa: S608 - identifiers are constants; values are bound
-            cursor.execute(f"DELETE FROM {SearchEntry._meta.db_table}")  # noqa: S608 - identifiers are constants; values are bound
-        for label, queryset in (
-            ("issues", _indexable_issues()),
-            ("error codes", _indexable_codes()),
-            *((kind.count_key, kind.indexable()) for kind in PAGE_KINDS.values()),
-        ):
+            cursor.execute(f"DELETE FROM {_ENTRY_TAGS}")  # noqa: S608 - identifiers are constants; values are bound
+            cursor.execute(f"DELETE FROM {_ENTRIES}")  # noqa: S608 - identifiers are constants; values are bound
+        backend.clear()  # after the entries: PostgreSQL's index lives on their rows
+        for label, queryset, read in _rebuild_sources():
             ids = list(queryset.order_by("pk").values_list("pk", flat=True))
             total, done = len(ids), 0
             report(label, 0, total)
-            pending = None  # (documents, analysis under way)
+            pending = None  # (chunks of documents, their analysis under way)
             for start in range(0, total, batch_size):
-                documents = [
-                    document_for(obj)
-                    for obj in queryset.filter(pk__in=ids[start : start + batch_size])
+                documents = [document_for(obj) for obj in read(ids[start : start + batch_size])]
+                chunks = [
+                    documents[i : i + _ANALYSIS_CHUNK]
+                    for i in range(0, len(documents), _ANALYSIS_CHUNK)
                 ]
-                sources = [document.token_sources() for document in documents]
+                sources = [[document.token_sources() for document in chunk] for chunk in chunks]
                 analysis = (
-                    pool.map_async(analyze_sources, sources, chunksize=50)
+                    pool.map_async(_analyse, sources, chunksize=1)
                     if pool
-                    else _Done([analyze_sources(s) for s in sources])
+                    else _Done([_analyse(chunk) for chunk in sources])
                 )
                 if pending:  # written while the workers analyse this batch
                     done += _write_batch(*pending, backend, frequencies)
                     report(label, done, total)
-                pending = (documents, analysis)
+                pending = (chunks, analysis)
             if pending:
                 done += _write_batch(*pending, backend, frequencies)
                 report(label, done, total)
             counts[label] = total
-        terms.store(frequencies)
+        _store_counts(frequencies)
     return counts
+
+
+# Entries per task sent to a worker: large enough that the pipes carry few messages,
+# small enough that both workers get a share of every batch.
+_ANALYSIS_CHUNK = 100
+_ENTRIES = SearchEntry._meta.db_table
+_ENTRY_TAGS = SearchEntry.tags.through._meta.db_table
+
+
+def _rebuild_sources():
+    """(label, queryset of what belongs in the index, read(ids) → its objects ready for
+    document_for) per kind of page."""
+    issues, codes = _indexable_issues(), _indexable_codes()
+    return (
+        ("issues", issues, _bulk_reader(issues, _ISSUE_RELATIONS)),
+        ("error codes", codes, _bulk_reader(codes, _CODE_RELATIONS)),
+        *(
+            (kind.count_key, kind.indexable(), _plain_reader(kind.indexable()))
+            for kind in PAGE_KINDS.values()
+        ),
+    )
+
+
+def _plain_reader(queryset):
+    return lambda ids: list(queryset.filter(pk__in=ids))
+
+
+def _bulk_reader(queryset, relations):
+    """Read a batch with the same queries and order as the prefetching queryset, but
+    hand each object its related rows without a queryset per object: Django's prefetch
+    builds a filtered queryset for every object and relation, half of a rebuild's
+    reading at 100k entries."""
+    base = queryset.prefetch_related(None)
+
+    def read(ids):
+        objects = list(base.filter(pk__in=ids))
+        _fetch_related(objects, relations)
+        return objects
+
+    return read
+
+
+def _fetch_related(objects, relations) -> None:
+    if not objects:
+        return
+    prefetch_related_objects(
+        objects,
+        *(
+            Prefetch(name, queryset=queryset, to_attr=f"_rebuild_{name}")
+            for name, (queryset, _) in relations.items()
+        ),
+    )
+    for name, (_, inner) in relations.items():
+        manager = getattr(objects[0], name)
+        # The key the relation's manager looks its prefetched rows up by.
+        key = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+        related = []
+        for obj in objects:
+            rows = obj.__dict__.pop(f"_rebuild_{name}")
+            obj._prefetched_objects_cache[key] = _Fetched(rows)
+            related += rows
+        _fetch_related(related, inner)
+
+
+class _Fetched(list):
+    """A relation's rows read for a rebuild, where its manager expects a prefetched
+    queryset: ``obj.tags.all()`` returns it, and it iterates, counts and indexes like one.
+    Anything else a queryset does (filter, order_by…) would not apply the relation, so
+    it fails loudly instead of querying the whole table."""
+
+    def all(self):
+        return self
+
+    def __getattr__(self, name):
+        raise AttributeError(f"rows read for a rebuild support iteration only, not .{name}()")
+
+
+def _analyse(sources: list[dict[str, str]]) -> tuple[list[dict[str, str]], Counter]:
+    """A chunk of documents' token columns, and its share of the document frequencies
+    (each entry's distinct tokens once, its weighted length under terms.LENGTH), counted
+    where the chunk is analysed so the writing process only adds the shares up."""
+    analysed = [analyze_sources(source) for source in sources]
+    counts: Counter = Counter()
+    for tokens in analysed:
+        entry = SearchEntry(**tokens)
+        counts.update(entry.distinct_tokens())
+        counts[terms.LENGTH] += _length(entry)
+    return analysed, counts
 
 
 class _Done:
@@ -196,22 +299,62 @@ def _analysis_pool(workers: int):
         yield pool
 
 
-def _write_batch(documents, analysis, backend, frequencies: Counter) -> int:
-    built = [
-        _build_entry(document, tokens)
-        for document, tokens in zip(documents, analysis.get(), strict=True)
-    ]
-    entries = SearchEntry.objects.bulk_create([entry for entry, _ in built])
-    SearchEntry.tags.through.objects.bulk_create(
-        SearchEntry.tags.through(searchentry_id=entry.pk, tag_id=tag.pk)
-        for entry, (_, document) in zip(entries, built, strict=True)
-        for tag in document.tags
-    )
-    backend.replace(entries)
-    for entry in entries:
-        frequencies.update(entry.distinct_tokens())
-        frequencies[terms.LENGTH] += _length(entry)
-    return len(entries)
+_ENTRY_FIELDS = [field for field in SearchEntry._meta.concrete_fields if not field.primary_key]
+_ENTRY_COLUMNS = [field.column for field in _ENTRY_FIELDS]
+
+
+def _write_batch(chunks, analysis, backend, frequencies: Counter) -> int:
+    """Write a batch's entries, tag links and index rows in bulk (rows built here, not
+    model instances: Django's bulk_create compiled every value, the most of a rebuild's
+    writing), and add its counts."""
+    now = SearchEntry._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    rows, documents = [], []
+    for chunk, (analysed, counts) in zip(chunks, analysis.get(), strict=True):
+        frequencies.update(counts)
+        for document, tokens in zip(chunk, analysed, strict=True):
+            rows.append(_entry_row(document, tokens, now))
+            documents.append(document)
+    ids = backend.insert(_ENTRY_COLUMNS, rows)
+    with connection.cursor() as cursor:
+        insert_rows(
+            cursor,
+            _ENTRY_TAGS,
+            ("searchentry_id", "tag_id"),
+            [
+                (pk, tag.pk)
+                for pk, document in zip(ids, documents, strict=True)
+                for tag in document.tags
+            ],
+        )
+    return len(rows)
+
+
+def _entry_row(document: Document, tokens: dict[str, str], updated_at) -> tuple:
+    """The SearchEntry row _build_entry would save, as a tuple of _ENTRY_COLUMNS."""
+    values = {
+        "kind": document.kind,
+        "product_id": document.product_id,
+        "constant_key": document.constant_key,
+        "updated_at": updated_at,
+        **document.entry_fields(tokens),
+    }
+    for name, target in document.link.items():
+        field = SearchEntry._meta.get_field(name)
+        values[field.attname] = target.pk if field.is_relation else target
+    if unknown := values.keys() - _ENTRY_DEFAULTS.keys():
+        raise ValueError(f"not a SearchEntry field: {sorted(unknown)}")
+    return tuple(values.get(attname, default) for attname, default in _ENTRY_DEFAULTS.items())
+
+
+_ENTRY_DEFAULTS = {field.attname: field.get_default() for field in _ENTRY_FIELDS}
+
+
+def _store_counts(frequencies: Counter) -> None:
+    """terms.store, in bulk SQL: its ORM delete and bulk_create took 7 s at 100k."""
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - identifiers are constants; values are bound
+        insert_rows(cursor, table, ("token", "entries"), list(frequencies.items()))
 
 
 def _length(entry: SearchEntry) -> int:

@@ -1,6 +1,7 @@
 """The database's own full-text index, chosen by vendor. Both honour one contract:
 
 ``replace(entries)`` (index or re-index), ``remove(ids)``, ``clear()``,
+``insert(columns, rows)`` (a rebuild's new entries written and indexed in bulk),
 ``matching_any(tokens, public_only=…, restrict=…, limit=…)`` and
 ``matching_all(conditions, …)`` → ``[entry_id]``, unscored (the re-rank scores them;
 candidates.select decides what to ask). ``tokens`` come from the analyzer, never from
