@@ -31,6 +31,7 @@ from issues.search.ranking import (
     passes,
     saturated,
     score,
+    structure,
     text_ceiling,
     weighted_length,
 )
@@ -278,7 +279,7 @@ def _candidate_ids(
                 matches, analyzed.phrase, analyzed.core, len(known), wanted, analyzed.phrases
             )
         return [
-            _structure(m, len(known))
+            structure(m, len(known))
             + (m.weight * weights.TEXT_SCORE * m.text_score / ceiling if certain else 0.0)
             for m in matches
         ]
@@ -309,18 +310,6 @@ def _holders_at_most(analyzed: _Query, known: list[Term], counts) -> int | None:
 def _held_somewhere(term: Term, counts) -> bool:
     return any(counts.get(token, 0) for token in term.tokens) or any(
         all(counts.get(word, 0) for word in words) for words in term.alternatives
-    )
-
-
-def _structure(match: Match, term_count: int) -> float:
-    """The score without its text part (ranking.score): what no other candidate changes."""
-    share = (lambda n: n / term_count) if term_count else (lambda n: 0.0)
-    return (
-        match.code_tier
-        + weights.TITLE_SHARE * share(match.title_found)
-        + weights.SYMPTOM_SHARE * share(match.symptoms_found)
-        + match.weight * weights.TERM_SHARE * share(match.terms_found)
-        + (weights.PHRASE if match.phrase else 0.0)
     )
 
 

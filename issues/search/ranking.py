@@ -136,20 +136,23 @@ def text_ceiling(idfs: Mapping[str, float], counts: Mapping[str, int]) -> float:
     return sum(value for token, value in idfs.items() if counts.get(token, 0) > 0)
 
 
+def structure(match: Match, term_count: int) -> float:
+    """The score without its text part: what no other candidate changes (the candidate
+    search bounds entries by it, candidates.select)."""
+    share = (lambda n: n / term_count) if term_count else (lambda n: 0.0)
+    return (
+        match.code_tier
+        + weights.TITLE_SHARE * share(match.title_found)
+        + weights.SYMPTOM_SHARE * share(match.symptoms_found)
+        + match.weight * weights.TERM_SHARE * share(match.terms_found)
+        + (weights.PHRASE if match.phrase else 0.0)
+    )
+
+
 def score(matches: list[Match], term_count: int) -> list[Match]:
     """Exact code first, then title and symptom hits, then the text score."""
     best_text = max((m.text_score for m in matches), default=0.0) or 1.0
     for m in matches:
-        share = lambda n: n / term_count if term_count else 0.0  # noqa: E731
-        m.score = (
-            m.code_tier
-            + weights.TITLE_SHARE * share(m.title_found)
-            + weights.SYMPTOM_SHARE * share(m.symptoms_found)
-            + m.weight
-            * (
-                weights.TERM_SHARE * share(m.terms_found)
-                + weights.TEXT_SCORE * max(m.text_score, 0.0) / best_text
-            )
-            + (weights.PHRASE if m.phrase else 0.0)
-        )
+        text = weights.TEXT_SCORE * max(m.text_score, 0.0) / best_text
+        m.score = structure(m, term_count) + m.weight * text
     return sorted(matches, key=lambda m: (-m.score, m.entry_id))
