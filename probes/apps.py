@@ -18,3 +18,8 @@ class ProbesConfig(AppConfig):
         from probes.schedules import connect_signals
 
         connect_signals()
+
+        # Staff pages are kept whole by the page cache; probes' parts on them stay live.
+        from probes import pagecache_holes
+
+        pagecache_holes.register()

@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from issues import selectors
 from issues.pagecache import fragments, holes, markers, shared, validators, view_counts
 
-# render(request, issue, content=…, [csrf_token=…, view_count=…]) -> HTML
+# render(request, issue, content=…, [csrf_token=…, view_count=…, page_holes=…]) -> HTML
 IssueRenderer = Callable[..., str]
 
 
@@ -42,6 +42,7 @@ def issue_response(request: HttpRequest, slug: str, *, render: IssueRenderer) ->
             content=fragments.issue_content(issue, user=request.user),
             csrf_token=placeholders.csrf_token,
             view_count=placeholders.view_count,
+            page_holes=placeholders,  # for parts that change with the clock (page_holes tags)
         ),
     )
     if page is None:  # this reader's page has live or per-request parts
@@ -62,11 +63,12 @@ def issue_response(request: HttpRequest, slug: str, *, render: IssueRenderer) ->
 def _whole_or_plain(
     request: HttpRequest, found: shared.Lookup, render: Callable[..., str], **store
 ) -> HttpResponse:
-    """The page rendered once with holes and kept for every anonymous reader, or for this
-    reader alone; ``store``: its validators (last_modified= or etag=)."""
+    """The page rendered once with holes and kept for every reader of one profile, or for
+    this reader alone; ``store``: its validators (last_modified= or etag=)."""
     if not found.stores:
         return HttpResponse(render())
-    html = render(csrf_token=holes.holes().csrf_token)
+    placeholders = holes.holes()
+    html = render(csrf_token=placeholders.csrf_token, page_holes=placeholders)
     found.remember_page(html, **store)
     return HttpResponse(holes.fill_holes(request, html))
 
@@ -82,7 +84,8 @@ def code_response(
 
     ``render(request, error_code, explaining, **holes)``.
     """
-    found = shared.lookup_page(request)
+    # Signed-in readers too: their page differs only by what their profile says.
+    found = shared.lookup_page(request, signed_in=True)
     if found.response is not None:
         return found.response
     error_code = selectors.error_code_for_page(

@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 
 from issues.models import Issue
-from issues.pagecache import generation, holes, validators, view_counts
+from issues.pagecache import holes, live, validators, view_counts
 from issues.pagecache.readers import anonymous_reader, reader_profile
 from issues.pagecache.release import release_digest
 from kbsite.caches import shared_across_processes
@@ -137,16 +137,22 @@ class Lookup:
             logger.warning("shared page cache unavailable; not storing", exc_info=True)
 
 
-def lookup_page(request: HttpRequest, *, max_age: float | None = None) -> Lookup:
+def lookup_page(
+    request: HttpRequest, *, max_age: float | None = None, signed_in: bool = False
+) -> Lookup:
     """Like ``lookup`` for a page that counts no views (home, code index, code pages),
     keyed by its path; ``max_age``: seconds a page stays servable after rendering,
-    for what changes without an edit (the home page's most-viewed list)."""
-    if not (enabled() and eligible(request)):
+    for what changes without an edit (the home page's most-viewed list); ``signed_in``:
+    signed-in readers get the page kept for their profile too (code pages)."""
+    if not enabled():
         return Lookup()
-    key = page_key(request)
+    profile = profile_for(request) if signed_in else "anonymous" if eligible(request) else None
+    if profile is None:
+        return Lookup()
+    key = page_key(request, profile=profile)
     try:
-        found = cache.get_many([generation.KEY, key])
-        current = found.get(generation.KEY) or generation.current()
+        found = cache.get_many([*live.generation_keys(profile), key])
+        current = live.page_generation(profile, found)
     except Exception:
         logger.warning("shared page cache unavailable; rendering from the database", exc_info=True)
         return Lookup()
@@ -167,7 +173,7 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
         return Lookup()
     key = page_key(request, slug, profile=profile)
     written_key = view_counts.written_key(slug)
-    keys = [generation.KEY, key, written_key]
+    keys = [*live.generation_keys(profile), key, written_key]
     known_pk = _issue_pks.get(slug)
     pending = None
     try:
@@ -179,7 +185,7 @@ def lookup(request: HttpRequest, slug: str) -> Lookup:
             found, pending = _get_many_and_incr(
                 [*keys, view_counts.since_key(known_pk)], view_counts.pending_key(known_pk)
             )
-        current = found.get(generation.KEY) or generation.current()
+        current = live.page_generation(profile, found)
     except Exception:  # a cache outage: the database path still works
         logger.warning("shared page cache unavailable; rendering from the database", exc_info=True)
         return Lookup()
