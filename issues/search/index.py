@@ -8,12 +8,13 @@ sends signals flagged ``raw``: those are skipped and the content loader's
 """
 
 import multiprocessing
+import multiprocessing.util
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
@@ -145,17 +146,22 @@ def rebuild(
     """Drop every entry and index all published issues, all error codes and the pages
     of registered kinds (guided flows) again.
 
-    The analysis runs in ``workers`` processes (default: one per core; 1 analyses
-    here) while this process reads the next batch and writes the last one. The tokens
-    are the same either way (the same _analyse), and the same as a single save's.
-    Why each step is shaped the way it is: docs/benchmarks.md, "Index build at 100k".
+    ``workers`` processes (default: one per core; 1 does everything here) read and
+    analyse the pages while this process writes the entries in bulk. Workers read on
+    connections of their own only where they see what this process sees (_workers_can_read);
+    otherwise this process reads and they analyse. The tokens are the same every way
+    (the same _analyse, tested), and the same as a single save's.
+    Figures and why: docs/benchmarks.md, "Index build at 100k".
     """
     report = progress or (lambda label, done, total: None)
     workers = workers or os.cpu_count() or 1
     backend = get_backend()
     counts = {}
     frequencies: Counter = Counter()
-    with transaction.atomic(), _analysis_pool(workers) as pool:
+    read_in_workers = workers > 1 and _workers_can_read()
+    if read_in_workers:
+        connections.close_all()  # forked workers connect on their own, never on ours
+    with _analysis_pool(workers, reading=read_in_workers) as pool, transaction.atomic():
         with connection.cursor() as cursor:
             # Raw deletes: per-row delete signals would cost minutes on a large index.
             cursor.execute(f"DELETE FROM {_ENTRY_TAGS}")  # noqa: S608 - identifiers are constants; values are bound
@@ -165,36 +171,95 @@ def rebuild(
             ids = list(queryset.order_by("pk").values_list("pk", flat=True))
             total, done = len(ids), 0
             report(label, 0, total)
-            pending = None  # (chunks of documents, their analysis under way)
-            for start in range(0, total, batch_size):
-                documents = [document_for(obj) for obj in read(ids[start : start + batch_size])]
-                chunks = [
-                    documents[i : i + _ANALYSIS_CHUNK]
-                    for i in range(0, len(documents), _ANALYSIS_CHUNK)
-                ]
-                sources = [[document.token_sources() for document in chunk] for chunk in chunks]
-                analysis = (
-                    pool.map_async(_analyse, sources, chunksize=1)
-                    if pool
-                    else _Done([_analyse(chunk) for chunk in sources])
-                )
-                if pending:  # written while the workers analyse this batch
-                    done += _write_batch(*pending, backend, frequencies)
+            if read_in_workers:
+                tasks = [(label, ids[i : i + _READ_CHUNK]) for i in range(0, total, _READ_CHUNK)]
+                built = pool.imap(_build_elsewhere, tasks)  # in order, as they are ready
+            else:
+                built = _build_here(read, ids, pool, batch_size)
+            rows, tags = [], []
+            for chunk_rows, chunk_tags, chunk_counts in built:
+                frequencies.update(chunk_counts)
+                rows += chunk_rows
+                tags += chunk_tags
+                if len(rows) >= batch_size:
+                    done += _write(rows, tags, backend)
+                    rows, tags = [], []
                     report(label, done, total)
-                pending = (chunks, analysis)
-            if pending:
-                done += _write_batch(*pending, backend, frequencies)
+            if rows:
+                done += _write(rows, tags, backend)
                 report(label, done, total)
             counts[label] = total
         _store_counts(frequencies)
     return counts
 
 
-# Entries per task sent to a worker: large enough that the pipes carry few messages,
-# small enough that both workers get a share of every batch.
+def _workers_can_read() -> bool:
+    """Whether processes on connections of their own see the pages this one sees: not
+    inside a transaction (its uncommitted rows are invisible to them; loaddata, tests)
+    nor on an in-memory SQLite database (theirs would be empty)."""
+    if connection.in_atomic_block:
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+# Pages per task when the workers read: a batch's queries (the rows, then each relation)
+# cost little beside the rows at this size, and both workers share every kind of page.
+_READ_CHUNK = 250
+# Pages per task when they only analyse.
 _ANALYSIS_CHUNK = 100
 _ENTRIES = SearchEntry._meta.db_table
 _ENTRY_TAGS = SearchEntry.tags.through._meta.db_table
+
+
+def _build_here(read, ids, pool, batch_size):
+    """Read and make documents here, analyse in the pool (or here): yields each chunk's
+    (rows, tag links, counts) a batch behind, so the workers analyse one batch while
+    the caller writes the one before."""
+    pending = None
+    for start in range(0, len(ids), batch_size):
+        documents = [document_for(obj) for obj in read(ids[start : start + batch_size])]
+        chunks = [
+            documents[i : i + _ANALYSIS_CHUNK] for i in range(0, len(documents), _ANALYSIS_CHUNK)
+        ]
+        sources = [[document.token_sources() for document in chunk] for chunk in chunks]
+        analysis = (
+            pool.map_async(_analyse, sources, chunksize=1)
+            if pool
+            else _Done([_analyse(chunk) for chunk in sources])
+        )
+        if pending:
+            yield from _built(*pending)
+        pending = (chunks, analysis)
+    if pending:
+        yield from _built(*pending)
+
+
+def _built(chunks, analysis):
+    for documents, (analysed, counts) in zip(chunks, analysis.get(), strict=True):
+        yield *_rows(documents, analysed), counts
+
+
+_worker_readers: dict = {}
+
+
+def _build_elsewhere(task):
+    """In a worker: read a chunk of pages on the worker's own connection, make their
+    documents and analyse them: (rows, tag links, counts) to write."""
+    label, ids = task
+    if not _worker_readers:
+        _worker_readers.update({label: read for label, _, read in _rebuild_sources()})
+    documents = [document_for(obj) for obj in _worker_readers[label](ids)]
+    analysed, counts = _analyse([document.token_sources() for document in documents])
+    return *_rows(documents, analysed), counts
+
+
+def _rows(documents, analysed) -> tuple[list[tuple], list[list[int]]]:
+    now = SearchEntry._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    rows = [
+        _entry_row(document, tokens, now)
+        for document, tokens in zip(documents, analysed, strict=True)
+    ]
+    return rows, [[tag.pk for tag in document.tags] for document in documents]
 
 
 def _rebuild_sources():
@@ -289,42 +354,45 @@ class _Done:
 
 
 @contextmanager
-def _analysis_pool(workers: int):
+def _analysis_pool(workers: int, *, reading: bool = False):
     if workers <= 1:
         yield None
         return
     analyze("预热 warm")  # jieba's dictionary loads once, before the fork, and is shared
-    # fork: the workers only analyse text, they never touch the database connection.
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # fork: workers that only analyse never touch a database; reading ones open their
+    # own connections (the caller closed its own first) and close them when they end.
+    pool = multiprocessing.get_context("fork").Pool(
+        workers, initializer=_close_at_exit if reading else None
+    )
+    try:
         yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.close()  # workers end on their own, running _close_at_exit
+    finally:
+        pool.join()
+
+
+def _close_at_exit():
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 
 _ENTRY_FIELDS = [field for field in SearchEntry._meta.concrete_fields if not field.primary_key]
 _ENTRY_COLUMNS = [field.column for field in _ENTRY_FIELDS]
 
 
-def _write_batch(chunks, analysis, backend, frequencies: Counter) -> int:
-    """Write a batch's entries, tag links and index rows in bulk (rows built here, not
-    model instances: Django's bulk_create compiled every value, the most of a rebuild's
-    writing), and add its counts."""
-    now = SearchEntry._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
-    rows, documents = [], []
-    for chunk, (analysed, counts) in zip(chunks, analysis.get(), strict=True):
-        frequencies.update(counts)
-        for document, tokens in zip(chunk, analysed, strict=True):
-            rows.append(_entry_row(document, tokens, now))
-            documents.append(document)
+def _write(rows: list[tuple], tags: list[list[int]], backend) -> int:
+    """Write entries, their tag links and their index rows in bulk: rows made here, not
+    model instances (Django's bulk_create compiled every value, most of the writing)."""
     ids = backend.insert(_ENTRY_COLUMNS, rows)
     with connection.cursor() as cursor:
         insert_rows(
             cursor,
             _ENTRY_TAGS,
             ("searchentry_id", "tag_id"),
-            [
-                (pk, tag.pk)
-                for pk, document in zip(ids, documents, strict=True)
-                for tag in document.tags
-            ],
+            [(pk, tag) for pk, tag_ids in zip(ids, tags, strict=True) for tag in tag_ids],
         )
     return len(rows)
 

@@ -2,10 +2,12 @@
 processes or here, and reads in a number of queries that does not grow with the entries."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from issues.models import Cause, ErrorCode, Fix, Issue, Symptom, Tag
+from issues.search import index
 from issues.search.documents import PAGE_KINDS
 from issues.search.index import index_error_codes, index_issues, index_pages, rebuild
 from issues.search.models import SearchEntry, SearchTerm
@@ -89,6 +91,27 @@ def test_rebuild_writes_what_saving_each_entry_writes(shipped_content):
 
     assert len(built[0]) > 20  # issues, codes and flows of the shipped content
     assert built[1] and built[2]  # tags and index rows were written
+    for part, (from_rebuild, from_saves) in enumerate(zip(built, saved, strict=True)):
+        assert from_rebuild == from_saves, f"part {part} differs"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_reading_on_their_own_connections_write_what_saving_writes():
+    """Outside a transaction the workers read the pages themselves (committed data)."""
+    call_command("load_shipped_content", verbosity=0)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("an in-memory SQLite database is not shared with other processes")
+    assert index._workers_can_read()  # the path under test, not the fallback
+    assert rebuild(workers=2, batch_size=5)["issues"] > 10
+    built = _full_state()
+
+    index_issues(Issue.objects.values_list("pk", flat=True))
+    index_error_codes(ErrorCode.objects.values_list("pk", flat=True))
+    for kind in PAGE_KINDS.values():
+        index_pages(kind.kind, kind.model.objects.values_list("pk", flat=True))
+    saved = _full_state()
+
+    assert len(built[0]) > 20 and built[1] and built[2]
     for part, (from_rebuild, from_saves) in enumerate(zip(built, saved, strict=True)):
         assert from_rebuild == from_saves, f"part {part} differs"
 
