@@ -319,9 +319,11 @@ def exhaustive_scores(query: str, user) -> dict[int, float]:
     )
     base = SearchEntry.objects.all().visible_to(user)
     loaded = q._load(analyzed, everything, base)
+    measured = q._measure(analyzed, loaded, counts, total)
     ranked = q._rank(
         analyzed,
-        q._measure(analyzed, loaded, counts, total),
+        measured,
+        q._known_terms(measured),
         min_share=q.weights.MIN_TERM_SHARE,
         limit=RESULT_LIMIT,
     )

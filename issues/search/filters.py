@@ -106,12 +106,18 @@ class SearchEntryFilter(django_filters.FilterSet):
         return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.form.errors.items())
 
     def show_counts(self, entry_ids: list[int]) -> None:
-        """Label each choice with how many of ``entry_ids`` it holds; drop those with none
-        (the value chosen stays, so the reader sees what narrows the page)."""
-        counts = _facet_counts(entry_ids)
-        chosen = self.data if self.is_bound else {}
+        """Label each choice with how many of ``entry_ids`` it holds once the other facets
+        chosen are applied (so every count is what choosing it shows, and combinations
+        that find nothing are not offered); drop those with none. The value chosen stays,
+        so the reader sees what narrows the page."""
+        chosen = {name: str(self.data.get(name) or "") for name in FACETS} if self.is_bound else {}
+        rows = _facet_values(entry_ids)
         for name, field in self.form.fields.items():
-            keep = counts[name]
+            others = [(facet, value) for facet, value in chosen.items() if value and facet != name]
+            keep = Counter()
+            for row in rows:
+                if all(value in row[facet] for facet, value in others):
+                    keep.update(row[name])
             choices = [
                 (value, label if value == "" else f"{label} ({keep.get(str(value), 0)})")
                 for value, label in field.choices
@@ -120,17 +126,21 @@ class SearchEntryFilter(django_filters.FilterSet):
             field.widget.choices = choices  # display only: validation already ran
 
 
-def _facet_counts(entry_ids: list[int]) -> dict[str, Counter]:
-    """How many of the entries each facet value holds, keyed by the value as the form
-    sends it: two queries (the entries' own columns, then their tags)."""
-    counts = {name: Counter() for name in FACETS}
-    rows = SearchEntry.objects.filter(pk__in=entry_ids).values_list(
-        "product__slug", "network_related", "kind"
-    )
-    for product, network, kind in rows:
-        counts["product"][product] += 1
-        counts["network"]["1" if network else "0"] += 1
-        counts["type"][kind] += 1
+def _facet_values(entry_ids: list[int]) -> list[dict[str, set[str]]]:
+    """Each entry's facet values, as the form sends them: two queries (the entries' own
+    columns, then their tags)."""
+    rows = {
+        pk: {
+            "product": {product},
+            "tag": set(),
+            "network": {"1" if network else "0"},
+            "type": {kind},
+        }
+        for pk, product, network, kind in SearchEntry.objects.filter(pk__in=entry_ids).values_list(
+            "pk", "product__slug", "network_related", "kind"
+        )
+    }
     tags = SearchEntry.tags.through.objects.filter(searchentry_id__in=entry_ids)
-    counts["tag"].update(tags.values_list("tag__slug", flat=True))
-    return counts
+    for pk, tag in tags.values_list("searchentry_id", "tag__slug"):
+        rows[pk]["tag"].add(tag)
+    return list(rows.values())

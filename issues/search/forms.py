@@ -58,6 +58,9 @@ class ApiSearchForm(SearchForm):
         required=False,
         min_value=1,
         max_value=50,
-        error_messages={"invalid": _("limit must be a whole number from 1 to 50.")},
+        # One wording for every way the value can be wrong; the API names the parameter.
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"), _("Must be a whole number from 1 to 50.")
+        ),
     )
     suggest = forms.BooleanField(required=False)

@@ -91,6 +91,8 @@ class Outcome:
     # How much of what was typed the best result holds (0-1, ranking.completeness): a term
     # counts as found by any of its tokens, so "视频会议" is found by 会议 alone.
     coverage: float = 1.0
+    # How many of the query's terms the matches' share was judged against (ranking.passes).
+    known_terms: int = 0
 
 
 def normalize_query(query: str) -> str:
@@ -213,7 +215,11 @@ def search(
     entries=None,
     limit: int = 20,
     min_share: float = weights.MIN_TERM_SHARE,
+    known_terms: int | None = None,
 ) -> Outcome:
+    """``known_terms``: judge "enough of the query" against this many terms instead of
+    those the candidates hold (a filtered search passes its unfiltered twin's, so a
+    facet only ever removes results)."""
     analyzed = _analyze(query)
     outcome = Outcome(query=query, normalized=normalize_query(query), terms=analyzed.terms)
     counts, total = _frequencies(analyzed)
@@ -223,7 +229,11 @@ def search(
     base = (entries if entries is not None else SearchEntry.objects.all()).visible_to(user)
     loaded = _load(analyzed, candidate_ids, base)
     measured = _measure(analyzed, loaded, counts, total)
-    ranked = _pin_best_bet(query, _rank(analyzed, measured, min_share=min_share, limit=limit), base)
+    if known_terms is None:
+        known_terms = _known_terms(measured)
+    outcome.known_terms = known_terms
+    ranked = _rank(analyzed, measured, known_terms, min_share=min_share, limit=limit)
+    ranked = _pin_best_bet(query, ranked, base)
     outcome.total = len(ranked)
     outcome.entry_ids = [m.entry_id for m in ranked]
     outcome.results = _results(analyzed, ranked[:limit])
@@ -394,10 +404,15 @@ def _measure_one(analyzed: _Query, pk: int, candidate: _Candidate, idfs) -> _Mea
     return one
 
 
-def _rank(analyzed: _Query, measured: list[Match], *, min_share: float, limit: int) -> list[Match]:
-    """The candidates that answer enough of the query, best first."""
-    # Terms no candidate holds cannot tell entries apart: they do not count in the share.
-    known_terms = len(set().union(*(m.found_terms for m in measured)))
+def _known_terms(measured: list[Match]) -> int:
+    """Terms no candidate holds cannot tell entries apart: they do not count in the share."""
+    return len(set().union(*(m.found_terms for m in measured)))
+
+
+def _rank(
+    analyzed: _Query, measured: list[Match], known_terms: int, *, min_share: float, limit: int
+) -> list[Match]:
+    """The candidates that answer enough of the ``known_terms``, best first."""
     matches = [m for m in measured if passes(m, known_terms, min_share)]
     if len(analyzed.phrase) >= weights.PHRASE_MIN_CHARS:
         _mark_phrases(matches, analyzed.phrase, analyzed.core, known_terms, limit, analyzed.phrases)

@@ -98,18 +98,22 @@ def run_search(
     # proves and makes snippets for that many results, no more.
     limit = form.cleaned_data.get("limit") or limit
     entries = filterset.qs if faceted and filterset.is_filtering else None
-    searched.outcome = search(query, user=user, entries=entries, limit=limit)
+    searched.outcome, everything = _search(query, user=user, entries=entries, limit=limit)
     searched.did_you_mean = spelling.correct(query, user=user)
     if not searched.outcome.results and searched.did_you_mean:
-        corrected = search(searched.did_you_mean.query, user=user, entries=entries, limit=limit)
+        corrected, corrected_everything = _search(
+            searched.did_you_mean.query, user=user, entries=entries, limit=limit
+        )
         if corrected.results:
             # The box and the log keep what was typed (the gap report groups by it).
             corrected.query, corrected.normalized = query, searched.outcome.normalized
             searched.outcome, searched.corrected = corrected, True
+            everything = corrected_everything
     if not searched.outcome.results and closest_when_empty:
         searched.closest = _closest(query, user=user, entries=entries)
     if facet_counts:
-        _count_facets(searched, query, user=user, entries=entries, limit=limit)
+        # Over the matches without any facet; each facet counted with the others applied.
+        searched.filterset.show_counts(everything.entry_ids)
     if log:
         searched.log = analytics.log_search(
             query=query,
@@ -137,16 +141,18 @@ def _filterset(params: QueryDict, request: HttpRequest) -> SearchEntryFilter:
     return SearchEntryFilter(params, queryset=SearchEntry.objects.all(), request=request)
 
 
-def _count_facets(searched: SearchRequest, query: str, *, user, entries, limit: int) -> None:
-    """Facet counts over the query's matches without any facet, so the counts of one
-    facet add up to the unfiltered total and every value shown leads somewhere."""
-    everything = searched.outcome  # the corrected query's when a correction is shown
-    if entries is not None:
-        # As many as the page asks for: the candidate search stops once that many are
-        # proven, so a smaller limit would count fewer entries than the page lists.
-        text = searched.did_you_mean.query if searched.corrected else query
-        everything = search(text, user=user, limit=limit)
-    searched.filterset.show_counts(everything.entry_ids)
+def _search(query: str, *, user, entries, limit: int) -> tuple[Outcome, Outcome]:
+    """(The outcome shown, the same search without facets.) A facet only ever removes
+    results: the filtered search judges "enough of the query" against the terms its
+    unfiltered twin's matches hold, not the fewer its own candidates hold (which let an
+    entry holding one word of three in through a product filter)."""
+    everything = search(query, user=user, limit=limit)
+    if entries is None:
+        return everything, everything
+    filtered = search(
+        query, user=user, entries=entries, limit=limit, known_terms=everything.known_terms
+    )
+    return filtered, everything
 
 
 def browse(request: HttpRequest) -> SearchRequest:

@@ -52,9 +52,9 @@ def test_search_api_filters_by_product_and_tag(client, shipped_content):
         ({"q": "登录", "tag": "no-such-tag"}, "tag: "),
         ({"q": "登录", "network": "maybe"}, "network: "),
         ({"q": "登录", "type": "page"}, "type: "),
-        ({"q": "登录", "limit": "abc"}, "limit: "),
-        ({"q": "登录", "limit": "0"}, "limit: "),
-        ({"q": "登录", "limit": "51"}, "limit: "),
+        ({"q": "登录", "limit": "abc"}, "limit: Must be a whole number from 1 to 50."),
+        ({"q": "登录", "limit": "0"}, "limit: Must be a whole number from 1 to 50."),
+        ({"q": "登录", "limit": "51"}, "limit: Must be a whole number from 1 to 50."),
     ],
 )
 def test_search_api_rejects_bad_input_with_json_400(client, db, params, fragment):

@@ -67,9 +67,11 @@ def _exhaustive_best(query: str) -> set[int]:
     counts, total = q.search_terms.frequencies(tokens)
     every = SearchEntry.objects.all()
     loaded = q._load(analyzed, list(every.values_list("pk", flat=True)), every.visible_to(None))
+    measured = q._measure(analyzed, loaded, counts, total)
     ranked = q._rank(
         analyzed,
-        q._measure(analyzed, loaded, counts, total),
+        measured,
+        q._known_terms(measured),
         min_share=weights.MIN_TERM_SHARE,
         limit=10,
     )

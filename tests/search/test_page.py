@@ -204,3 +204,40 @@ def test_a_bad_filter_or_an_empty_box_is_named_as_the_reader_sees_it(client, shi
         .json()["error"]
         .startswith("product:")
     )
+
+
+def _result_links(html: str) -> list[str]:
+    return re.findall(r'class="search-result__link" href="([^"]+)"', html)
+
+
+@pytest.mark.parametrize("query", ["扫码下载没有ip端口", "登录失败"])
+def test_a_facet_only_removes_results_and_shows_its_count(client, shipped_content, query):
+    """The reader's walk: a product counted 2 showed 3, one of them a code that was not
+    among the results before the filter."""
+    _, html = page(client, q=query)
+    unfiltered = set(_result_links(html))
+    for facet in ("product", "tag", "network", "type"):
+        for value, count in option_counts(html, facet).items():
+            _, filtered = page(client, q=query, **{facet: value})
+            shown = _result_links(filtered)
+            assert len(shown) == count, (facet, value)
+            assert set(shown) <= unfiltered, (facet, value)
+
+
+def test_counts_apply_the_other_facets_chosen(client, shipped_content):
+    """With a product chosen, each tag's count is what choosing it as well shows, and a
+    tag that would find nothing with that product is not offered."""
+    _, html = page(client, q="登录失败", product="meeting-sdk")
+    tags = option_counts(html, "tag")
+    assert tags
+    for tag, count in tags.items():
+        _, both = page(client, q="登录失败", product="meeting-sdk", tag=tag)
+        assert len(_result_links(both)) == count, tag
+    _, everything = page(client, q="登录失败")
+    assert set(option_counts(everything, "tag")) > set(tags)  # some tags only elsewhere
+
+
+def test_nothing_with_these_filters_says_so(client, shipped_content):
+    _, html = page(client, q="登录失败", product="meeting-sdk", tag="mdm")
+    assert "Nothing matches “登录失败” with these filters." in html
+    assert "closely enough" not in html
