@@ -142,3 +142,56 @@ def test_the_first_result_is_on_screen_without_scrolling(journey, shipped_conten
     if journey.is_phone:
         expect(page.locator("details.search-facets select[name=product]")).to_be_hidden()
     journey.shot("first-result")
+
+
+def option_counts(select) -> dict[str, int]:
+    options = select.locator("option:not([value=''])")
+    return {
+        options.nth(i).get_attribute("value"): int(re.search(r"\((\d+)\)$", text).group(1))
+        for i, text in enumerate(options.all_inner_texts())
+    }
+
+
+def test_a_second_facet_shows_as_many_as_its_count(journey, shipped_content):
+    """A helpdesk agent narrows "扫码下载没有ip端口" to a product, then to a tag: each
+    count offered is the number of results the choice shows, and no choice adds a result
+    the list did not have (a product counted 2 used to show 3)."""
+    page = journey.page
+    search_on_the_page(journey, "扫码下载没有ip端口")
+    before = set(page.locator(".search-result__link").evaluate_all("as => as.map(a => a.href)"))
+    open_filters(journey)
+    product_counts = option_counts(page.locator("select[name=product]"))
+    product, count = min(product_counts.items(), key=lambda item: item[1])
+    page.locator("select[name=product]").select_option(product)
+    page.get_by_role("button", name=journey.text("应用", "Apply")).click()
+    page.wait_for_url(re.compile(rf"product={product}"))
+    expect(page.locator(".search-result")).to_have_count(count)
+    after = set(page.locator(".search-result__link").evaluate_all("as => as.map(a => a.href)"))
+    assert after <= before
+    journey.shot("product-chosen")
+    open_filters(journey)
+    tags = option_counts(page.locator("select[name=tag]"))
+    assert tags, "with a product chosen, its tags are offered"
+    tag, tag_count = next(iter(tags.items()))
+    page.locator("select[name=tag]").select_option(tag)
+    page.get_by_role("button", name=journey.text("应用", "Apply")).click()
+    page.wait_for_url(re.compile(rf"tag={tag}"))
+    expect(page.locator(".search-result")).to_have_count(tag_count)
+    expect(page.locator("main input[type=search][name=q]")).to_have_value("扫码下载没有ip端口")
+    journey.shot("tag-chosen")
+
+
+def test_filters_that_find_nothing_say_so(journey, shipped_content):
+    page = journey.page
+    page.goto("/search/?q=登录失败&product=meeting-sdk&tag=mdm")
+    expect(page.locator(".search-empty")).to_contain_text(
+        journey.text(
+            "在这些筛选条件下，没有与“登录失败”匹配的结果。",
+            "Nothing matches “登录失败” with these filters.",
+        )
+    )
+    journey.shot("nothing-with-filters")
+    page.locator(".search-empty a.search-clear").click()
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert result_count(page) > 0
+    journey.shot("filters-cleared")
