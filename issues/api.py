@@ -7,6 +7,7 @@ open as a page is a 404 here too. Search results are served by issues/search/api
 from http import HTTPStatus
 
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from issues.markdown import render_markdown
@@ -66,13 +67,13 @@ def issue_json(issue: Issue, *, with_internal_notes: bool) -> dict:
         "error_codes": [_code_ref(c) for c in issue.error_codes.all()],
         "tags": [{"slug": t.slug, "name": t.name} for t in issue.tags.all()],
         "related": [_issue_ref(r) for r in issue.related.all()],
-        "source": issue.source,
         "published_at": issue.published_at,
         "updated_at": issue.updated_at,
         "last_verified_on": issue.last_verified_on,
     }
-    if with_internal_notes:
+    if with_internal_notes:  # as the page: where a page came from is for staff
         data["internal_notes"] = _markdown(issue.internal_notes)
+        data["source"] = issue.source
     return data
 
 
@@ -97,7 +98,7 @@ def issue_detail(request, slug):
     try:
         issue = issue_for_page(slug=slug, user=request.user)
     except Http404:
-        return _error("No such issue.", HTTPStatus.NOT_FOUND)
+        return _error(gettext("No such issue."), HTTPStatus.NOT_FOUND)
     return _json(issue_json(issue, with_internal_notes=can_read_internal(request.user)))
 
 
@@ -106,5 +107,5 @@ def code_detail(request, product, code):
     try:
         error_code = error_code_for_page(product_slug=product, code=code, user=request.user)
     except Http404:
-        return _error("No such error code.", HTTPStatus.NOT_FOUND)
+        return _error(gettext("No such error code."), HTTPStatus.NOT_FOUND)
     return _json(error_code_json(error_code))

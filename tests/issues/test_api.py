@@ -18,6 +18,7 @@ def test_issue_detail_api_returns_the_whole_entry(client, shipped_content):
     assert "html" in data["fixes"][0]
     assert [c["code"] for c in data["error_codes"]] == ["2004"]
     assert "internal_notes" not in data
+    assert "source" not in data  # the imported file's name: staff see it on the page only
 
 
 def test_code_detail_api(client, shipped_content):
@@ -30,6 +31,13 @@ def test_code_detail_api(client, shipped_content):
 def test_detail_api_404s(client, shipped_content):
     assert client.get("/api/issues/no-such-issue/").status_code == HTTPStatus.NOT_FOUND
     assert client.get("/api/codes/meeting-sdk/-9999/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_detail_api_errors_in_the_readers_language(client, shipped_content):
+    zh = client.get("/api/issues/no-such-issue/", HTTP_ACCEPT_LANGUAGE="zh-CN").json()
+    assert zh["error"] == "没有这个问题。"
+    en = client.get("/api/codes/meeting-sdk/-9999/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert en["error"] == "No such error code."
 
 
 def test_urls_keep_their_paths_beside_the_pages():
@@ -51,3 +59,4 @@ def test_internal_issue_is_a_404_for_anonymous_readers(client, helpdesk):
     client.force_login(helpdesk)
     data = client.get("/api/issues/internal-one/").json()
     assert data["internal_notes"]["markdown"] == "only for the helpdesk"
+    assert "source" in data
