@@ -1,6 +1,7 @@
-"""Signed-in readers' issue pages with the user kept in the shared cache
+"""Signed-in readers' issue and code pages with the user kept in the shared cache
 (issues/pagecache/permissions.py): no database query on a warm page, yet a changed
-right, password or account, a sign-out and an edit all show on the next request."""
+right, password or account, a sign-out and an edit all show on the next request.
+Editors' pages and their live parts: test_editor_pages.py."""
 
 from http import HTTPStatus
 from unittest import mock
@@ -8,9 +9,11 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from issues.pagecache import permissions, shared
-from tests.issues.factories import make_issue_page_example
+from tests.issues.factories import make_issue, make_issue_page_example
 from tests.issues.pages import page, queries_for
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +33,9 @@ def shared_cache(settings):
 
 @pytest.fixture
 def issue():
-    return make_issue_page_example(internal_notes=NOTES)
+    issue = make_issue_page_example(internal_notes=NOTES)
+    issue.code_url = issue.error_codes.get().get_absolute_url()  # read outside the counts
+    return issue
 
 
 @pytest.fixture
@@ -119,3 +124,53 @@ def test_with_a_per_process_cache_the_user_is_read_from_the_database(signed_in, 
     assert not any(
         call.args[0].startswith(permissions.USER_KEY_PREFIX) for call in kept.call_args_list
     )
+
+
+# --- Code pages: kept per reader profile too ---------------------------------------
+
+
+def code_page(client, issue) -> str:
+    response = client.get(issue.code_url)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+@pytest.fixture
+def internal_issue(issue):
+    internal = make_issue(
+        product=issue.product, slug="internal-steps", title="内部排查步骤", visibility="internal"
+    )
+    issue.error_codes.get().issues.add(internal)
+    return internal
+
+
+def test_a_warm_helpdesk_code_page_makes_no_database_query(signed_in, issue, internal_issue):
+    assert "内部排查步骤" in code_page(signed_in, issue)
+    with CaptureQueriesContext(connection) as captured:
+        assert "内部排查步骤" in code_page(signed_in, issue)
+    assert len(captured) == 0
+
+
+def test_a_revoked_right_applies_on_the_next_code_page(signed_in, issue, internal_issue, helpdesk):
+    code_page(signed_in, issue)
+    assert "内部排查步骤" in code_page(signed_in, issue)  # from the cache
+    helpdesk.groups.clear()
+    assert "内部排查步骤" not in code_page(signed_in, issue)
+
+
+def test_an_edit_shows_on_the_next_code_page(signed_in, issue):
+    code_page(signed_in, issue)
+    code = issue.error_codes.get()
+    code.description = "令牌已失效"
+    code.save()
+    assert "令牌已失效" in code_page(signed_in, issue)
+
+
+def test_the_helpdesk_code_page_never_reaches_anonymous_readers(
+    client, issue, internal_issue, helpdesk
+):
+    client.force_login(helpdesk)
+    assert "内部排查步骤" in code_page(client, issue)
+    client.logout()
+    assert "内部排查步骤" not in code_page(client, issue)
+    assert "内部排查步骤" not in code_page(client, issue)  # the page kept for anonymous readers
