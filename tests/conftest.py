@@ -1,8 +1,18 @@
 """Shared fixtures: users in the product's groups and the shipped content."""
 
+import signal
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+
+
+def pytest_configure(config):
+    # `make test` runs its two halves in the background, where the shell makes them ignore
+    # Ctrl-C. Take it back: Ctrl-C then stops a half as it stops pytest in the foreground,
+    # and fixtures stop the servers and drop the databases they started.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True, scope="session")

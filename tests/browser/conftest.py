@@ -25,7 +25,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# `make test` runs its SQLite and PostgreSQL halves side by side (KB_TEST_LANE): each
+# lane saves its screenshots in a folder of its own, test-artifacts/<lane>/.
+ARTIFACTS = (
+    Path(__file__).resolve().parents[2] / "test-artifacts" / os.environ.get("KB_TEST_LANE", "")
+)
 
 
 def _missing_reason() -> str | None:
@@ -91,7 +95,7 @@ def page(browser, live_server):
 
 @pytest.fixture
 def artifacts_dir() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 
@@ -103,7 +107,7 @@ JOURNEY_LANGUAGES = {"zh-hans": "zh-CN", "en": "en-US"}
 class Journey:
     """One person's browser for a journey test: a page, its language and width, and
     `shot(step)`, which saves a full-page screenshot per step for a person to look at
-    (test-artifacts/journeys/<test>/<language>-<width>-<nn>-<step>.png, git-ignored)."""
+    (test-artifacts/[<lane>/]journeys/<test>/<language>-<width>-<nn>-<step>.png, git-ignored)."""
 
     def __init__(self, page, *, language: str, width: int, folder: Path):
         self.page = page

@@ -395,9 +395,10 @@ def test_a_slug_that_moved_to_another_issue_counts_the_right_one(client, issue):
 
 @pytest.fixture
 def redis_cache(settings):
-    from tests.prod.servers import REDIS_URL, unavailable
+    from tests.prod.servers import REDIS_URL, redis_test_url, unavailable
 
-    settings.CACHES = caches_from_url(f"{REDIS_URL}/12", key_prefix="kbtest-pages")
+    # This lane's own Redis database (tests/prod/servers.py): cache.clear() flushes it.
+    settings.CACHES = caches_from_url(redis_test_url("cache"), key_prefix="kbtest-pages")
     try:
         cache.clear()
     except Exception as exc:

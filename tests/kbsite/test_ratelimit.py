@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kbsite import checks, ratelimit
 from kbsite.models import RateCounter
 from kbsite.ratelimit import Rate, RateLimited, counters_location, hit
+from tests.prod.servers import redis_test_url
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def redis_cache(settings):
     """The shared cache production uses, in a database and key prefix of these tests' own."""
     redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/11"
+    url = redis_test_url("limits")  # this lane's own: cache.clear() below flushes it
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:

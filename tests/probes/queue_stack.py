@@ -3,7 +3,8 @@ worker and beat processes, gunicorn, and a database of their own (a SQLite file,
 fresh PostgreSQL database when the suite runs on PostgreSQL).
 
 Everything listens on and dials loopback only. Each stack uses its own Redis key
-prefix and queue name, so parallel runs and other users of the Redis never mix.
+prefix and queue name, in its lane's Redis database (tests/prod/servers.py), so
+parallel runs and other users of the Redis never mix.
 """
 
 import contextlib
@@ -32,6 +33,7 @@ from tests.prod.servers import (
     fresh_postgres_database,
     manage,
     production_env,
+    redis_test_url,
     unavailable,
 )
 
@@ -120,7 +122,9 @@ class Stack:
         self.env = production_env(
             DATABASE_URL=database_url,
             STATIC_ROOT=str(static_root),
-            CELERY_BROKER_URL=f"redis://{REDIS[0]}:{REDIS[1]}/0",
+            # The lane's own database: Celery's broadcasts (worker pings for /healthz)
+            # are not key-prefixed, and must not reach another lane's workers.
+            CELERY_BROKER_URL=redis_test_url("broker"),
             CELERY_KEY_PREFIX=f"kbsite-drill-{tag}:",
             CELERY_QUEUE=f"kbsite-drill-{tag}",
             PROBES_ALLOWED_NETWORKS="127.0.0.0/8",
@@ -199,7 +203,7 @@ class Stack:
         # Leave nothing behind in the shared Redis: only this stack's prefixed keys.
         import redis
 
-        client = redis.Redis(host=REDIS[0], port=REDIS[1], db=0)
+        client = redis.Redis.from_url(self.env["CELERY_BROKER_URL"])
         keys = list(client.scan_iter(match=f"{self.env['CELERY_KEY_PREFIX']}*", count=500))
         if keys:
             client.delete(*keys)

@@ -28,6 +28,13 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379"
 
+# `make test` runs the SQLite and the PostgreSQL halves of the suite at the same time,
+# each with KB_TEST_LANE set. A lane flushes only its own block of Redis databases (above
+# 0, the default broker and cache, and the benchmarks' 6 and 7); plain pytest uses the
+# sqlite block.
+LANE_REDIS_BLOCKS = {"": 12, "sqlite": 12, "postgres": 8}
+REDIS_SLOTS = ("limits", "cache", "scaleout", "broker")
+
 # Variables a developer's shell may carry that would change what the servers run.
 _INHERITED_SETTINGS = {
     "DEBUG",
@@ -50,6 +57,22 @@ def unavailable(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: the production tests must run)")
     pytest.skip(reason)
+
+
+def test_lane() -> str:
+    lane = os.environ.get("KB_TEST_LANE", "")
+    if lane not in LANE_REDIS_BLOCKS:
+        raise AssertionError(f"KB_TEST_LANE={lane!r}: expected one of {sorted(LANE_REDIS_BLOCKS)}")
+    return lane
+
+
+def redis_test_db(purpose: str) -> int:
+    """The Redis database this lane's tests use for ``purpose`` (see REDIS_SLOTS)."""
+    return LANE_REDIS_BLOCKS[test_lane()] + REDIS_SLOTS.index(purpose)
+
+
+def redis_test_url(purpose: str) -> str:
+    return f"{REDIS_URL}/{redis_test_db(purpose)}"
 
 
 def free_port() -> int:
@@ -123,9 +146,15 @@ def database_url(name: str, *, host: str | None = None, port: int | None = None)
     return f"postgres://{userinfo}{host or server_host}:{port or server_port}/{name}"
 
 
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
 @contextlib.contextmanager
-def fresh_postgres_database(name: str):
-    """A dedicated database, created empty and dropped afterwards."""
+def fresh_postgres_database(prefix: str):
+    """A dedicated database, created empty and dropped afterwards. Named after this
+    process, so the suite's halves running side by side never drop each other's."""
+    name = f"{prefix}_{os.getpid()}"
     try:
         connection = _maintenance_connection()
     except psycopg2.OperationalError as exc:

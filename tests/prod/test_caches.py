@@ -32,18 +32,16 @@ def test_unknown_cache_url_fails_loudly(url):
 
 # --- kbsite.caches.RedisCache against a real Redis --------------------------------
 
-# A Redis database of its own, flushed before use (see test_scaleout.py for 13).
-REDIS_TEST_DB = 12
-
 
 @pytest.fixture
 def redis_cache():
     from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
     from kbsite.caches import RedisCache
-    from tests.prod.servers import REDIS_URL, unavailable
+    from tests.prod.servers import REDIS_URL, redis_test_url, unavailable
 
-    params = caches_from_url(f"{REDIS_URL}/{REDIS_TEST_DB}", key_prefix="kbtest")["default"]
+    # A Redis database of this lane's own (tests/prod/servers.py), flushed before use.
+    params = caches_from_url(redis_test_url("cache"), key_prefix="kbtest")["default"]
     backend = RedisCache(params["LOCATION"], params)
     assert isinstance(backend, DjangoRedisCache)
     try:

@@ -15,11 +15,13 @@ from tests.prod.servers import (
     REDIS_URL,
     Gunicorn,
     TcpProxy,
+    database_name,
     database_url,
     deploy_database,
     fresh_postgres_database,
     postgres_address,
     production_env,
+    redis_test_url,
     request,
     unavailable,
 )
@@ -98,6 +100,12 @@ def postgres_deployment(static_root):
         yield env
 
 
+def through(proxy: TcpProxy, deployment: dict[str, str]) -> str:
+    """The deployment's database reached only through the proxy we can cut."""
+    name = database_name(deployment["DATABASE_URL"])
+    return database_url(name, host="127.0.0.1", port=proxy.port)
+
+
 def test_database_outage_under_load_gives_friendly_503_and_recovers_without_restart(
     postgres_deployment, tmp_path
 ):
@@ -105,7 +113,7 @@ def test_database_outage_under_load_gives_friendly_503_and_recovers_without_rest
         env = {
             **postgres_deployment,
             # gunicorn reaches PostgreSQL only through the proxy we can cut.
-            "DATABASE_URL": database_url("kbsite_prod_failover", host="127.0.0.1", port=proxy.port),
+            "DATABASE_URL": through(proxy, postgres_deployment),
         }
         with Gunicorn(env, workers=2, log_path=tmp_path / "gunicorn.log") as server:
             master_pid = server.process.pid
@@ -158,7 +166,7 @@ def test_api_reader_gets_json_503_during_outage(postgres_deployment, tmp_path):
     with TcpProxy(postgres_address()) as proxy:
         env = {
             **postgres_deployment,
-            "DATABASE_URL": database_url("kbsite_prod_failover", host="127.0.0.1", port=proxy.port),
+            "DATABASE_URL": through(proxy, postgres_deployment),
         }
         with Gunicorn(env, workers=1, log_path=tmp_path / "gunicorn.log") as server:
             proxy.cut()
@@ -169,13 +177,10 @@ def test_api_reader_gets_json_503_during_outage(postgres_deployment, tmp_path):
             assert "error" in response.body and "Traceback" not in response.body
 
 
-# A Redis database of its own, flushed before use (test_scaleout.py has 13, test_caches.py 12).
-OUTAGE_REDIS_DB = 11
-
-
 def test_cached_issue_pages_stay_up_while_the_database_is_away(postgres_deployment, tmp_path):
     """With Redis, anonymous issue pages need no database (issues/pagecache/shared.py)."""
-    cache_url = f"{REDIS_URL}/{OUTAGE_REDIS_DB}"
+    # A Redis database of this lane's own (tests/prod/servers.py), flushed before use.
+    cache_url = redis_test_url("limits")
     try:
         redis.Redis.from_url(cache_url, socket_connect_timeout=3).flushdb()
     except redis.RedisError as exc:
@@ -184,7 +189,7 @@ def test_cached_issue_pages_stay_up_while_the_database_is_away(postgres_deployme
     with TcpProxy(postgres_address()) as proxy:
         env = {
             **postgres_deployment,
-            "DATABASE_URL": database_url("kbsite_prod_failover", host="127.0.0.1", port=proxy.port),
+            "DATABASE_URL": through(proxy, postgres_deployment),
             "CACHE_URL": cache_url,
         }
         with Gunicorn(env, workers=1, log_path=tmp_path / "gunicorn.log") as server:

@@ -24,14 +24,13 @@ from tests.prod.servers import (
     fresh_postgres_database,
     manage,
     production_env,
+    redis_test_url,
     request,
     unavailable,
 )
 
 pytestmark = pytest.mark.slow
 
-# A Redis database of its own, flushed before use: other tests and tools use the low numbers.
-REDIS_DB = 13
 ADMIN_USER = "scaleout-admin"
 ADMIN_PASSWORD = secrets.token_urlsafe(16)
 ISSUE = "client-login-connection-timeout"
@@ -40,7 +39,8 @@ SDK_ISSUE = "sdk-login-network-troubleshooting"  # an issue of the meeting-sdk p
 
 @pytest.fixture(scope="module")
 def servers(static_root, tmp_path_factory):
-    cache_url = f"{REDIS_URL}/{REDIS_DB}"
+    # A Redis database of this lane's own (tests/prod/servers.py), flushed before use.
+    cache_url = redis_test_url("scaleout")
     try:
         shared_redis = redis.Redis.from_url(cache_url, socket_connect_timeout=3)
         shared_redis.flushdb()
