@@ -202,9 +202,10 @@ def _workers_can_read() -> bool:
     return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
 
 
-# Pages per task when the workers read: a batch's queries (the rows, then each relation)
-# cost little beside the rows at this size, and both workers share every kind of page.
-_READ_CHUNK = 250
+# Pages per task when the workers read: a task's queries (the rows, then each relation)
+# cost little beside the rows at this size (CPU per page: 250 +7%, 1000 +10%), and both
+# workers still share every kind of page.
+_READ_CHUNK = 500
 # Pages per task when they only analyse.
 _ANALYSIS_CHUNK = 100
 _ENTRIES = SearchEntry._meta.db_table
