@@ -107,71 +107,82 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The two halves run side by side: one after the other they took 77 of CI's 90 minutes,
-# and each keeps about one core busy. Each lane (KB_TEST_LANE) has its own Redis
-# databases, PostgreSQL databases and screenshot folder (tests/prod/servers.py). The
-# output goes to test-artifacts/pytest-<half>.log, shown when that half ends; a progress
-# line every 5 minutes. Fails when either half fails.
+# One after the other, the SQLite and PostgreSQL runs took 77 of CI's 90 minutes on two
+# cores, each keeping about one busy. So two workers (lanes, KB_TEST_LANE=1 and 2) share
+# four runs: each database's tests/browser and the rest of its tests (KB_TEST_PART,
+# tests/conftest.py), the longest first, so both finish at about the same time, whichever
+# database is slower. A lane has its own Redis databases, PostgreSQL test database and
+# server databases (tests/prod/servers.py). Each run logs to test-artifacts/pytest-<run>.log,
+# shown when it ends; a progress line every 5 minutes; a summary; fails if any run fails.
 TEST_LOGS := test-artifacts
+TEST_RUNS := postgres-rest postgres-browser sqlite-rest sqlite-browser
 
 test: install-dev messages browser
 	$(BIN)/ruff check .
-	@# Both halves would otherwise race to create the development .secret_key.
+	@# The runs would otherwise race to create the development .secret_key.
 	@$(BIN)/python -c "import kbsite.settings"
-	@mkdir -p $(TEST_LOGS); rm -f $(TEST_LOGS)/pytest-*.rc
-	@echo "== pytest on SQLite and on PostgreSQL, side by side: $(TEST_LOGS)/pytest-{sqlite,postgres}.log =="
-	@# Ctrl-C reaches both halves from the terminal (tests/conftest.py takes it back from
-	@# the shell); a SIGTERM from make is passed on as one. Either way, wait for teardown.
+	@mkdir -p $(TEST_LOGS); rm -rf $(TEST_LOGS)/pytest-*.rc $(TEST_LOGS)/.claimed
+	@mkdir $(TEST_LOGS)/.claimed
+	@echo "== pytest on SQLite and on PostgreSQL, two runs at a time: $(TEST_LOGS)/pytest-*.log =="
+	@# Ctrl-C reaches the runs from the terminal (tests/conftest.py takes it back from the
+	@# shell); a SIGTERM from make is passed on as one. Either way, wait for teardown.
 	@stopped='echo "== interrupted: the logs so far are in $(TEST_LOGS)/pytest-*.log =="'; \
 	trap 'trap "" INT TERM; wait; eval "$$stopped"; exit 130' INT; \
 	trap 'trap "" INT TERM; kill -INT 0; wait; eval "$$stopped"; exit 143' TERM; \
 	start=$$(date +%s); \
-	for half in sqlite postgres; do \
-		( $(MAKE) --no-print-directory test-$$half >$(TEST_LOGS)/pytest-$$half.log 2>&1; \
-		  echo $$? >$(TEST_LOGS)/pytest-$$half.rc ) & \
+	for lane in 1 2; do \
+		( for run in $(TEST_RUNS); do \
+			mkdir $(TEST_LOGS)/.claimed/$$run 2>/dev/null || continue; \
+			KB_TEST_LANE=$$lane KB_TEST_PART=$${run#*-} $(MAKE) --no-print-directory \
+				test-$${run%-*} >$(TEST_LOGS)/pytest-$$run.log 2>&1; \
+			echo $$? >$(TEST_LOGS)/pytest-$$run.rc; \
+		done ) & \
 	done; \
-	pending="sqlite postgres"; ticks=0; \
+	pending="$(TEST_RUNS)"; ticks=0; \
 	while [ -n "$$pending" ]; do \
 		sleep 5; ticks=$$((ticks + 1)); still=""; \
-		for half in $$pending; do \
-			if [ -f $(TEST_LOGS)/pytest-$$half.rc ]; then \
-				echo "== $$half half ended after $$(( ($$(date +%s) - start) / 60 )) min; its log: =="; \
-				cat $(TEST_LOGS)/pytest-$$half.log; \
-			else still="$$still $$half"; fi; \
+		for run in $$pending; do \
+			if [ -f $(TEST_LOGS)/pytest-$$run.rc ]; then \
+				echo "== $$run ended after $$(( ($$(date +%s) - start) / 60 )) min; its log: =="; \
+				cat $(TEST_LOGS)/pytest-$$run.log; \
+			else still="$$still $$run"; fi; \
 		done; \
 		pending=$$still; \
 		if [ -n "$$pending" ] && [ $$((ticks % 60)) -eq 0 ]; then \
 			progress=""; \
-			for half in $$pending; do \
-				pct=$$(tail -c 2000 $(TEST_LOGS)/pytest-$$half.log | grep -o '[0-9]*%' | tail -n 1); \
-				progress="$$progress $$half $${pct:-starting}"; \
+			for run in $$pending; do \
+				[ -f $(TEST_LOGS)/pytest-$$run.log ] || continue; \
+				pct=$$(tail -c 2000 $(TEST_LOGS)/pytest-$$run.log | grep -o '[0-9]*%' | tail -n 1); \
+				progress="$$progress $$run $${pct:-starting}"; \
 			done; \
-			echo "== $$(( ($$(date +%s) - start) / 60 )) min: still running:$$progress =="; \
+			echo "== $$(( ($$(date +%s) - start) / 60 )) min, running:$$progress =="; \
 		fi; \
 	done; \
 	failed=0; echo ""; echo "== Summary ($$(( ($$(date +%s) - start) / 60 )) min) =="; \
-	for half in sqlite postgres; do \
-		rc=$$(cat $(TEST_LOGS)/pytest-$$half.rc); \
-		result=$$(grep -E '^=+ .* in [0-9.]+s' $(TEST_LOGS)/pytest-$$half.log | tail -n 1 \
+	for run in sqlite-browser sqlite-rest postgres-browser postgres-rest; do \
+		rc=$$(cat $(TEST_LOGS)/pytest-$$run.rc); \
+		result=$$(grep -E '^=+ .* in [0-9.]+s' $(TEST_LOGS)/pytest-$$run.log | tail -n 1 \
 			| sed -e 's/^=* //' -e 's/ =*$$//'); \
 		if [ "$$rc" != 0 ]; then verdict=FAILED; failed=1; \
 		elif [ -z "$$result" ]; then verdict="did not run (see its log above)"; \
 		else verdict=ok; fi; \
-		echo "   $$half: $$verdict $$result"; \
+		case $$run in *-browser) part="tests/browser:";; *) part="other tests:";; esac; \
+		printf '   %-8s %-14s %s %s\n' "$${run%-*}" "$$part" "$$verdict" "$$result"; \
 	done; \
 	exit $$failed
 
-test-sqlite: export KB_TEST_LANE = sqlite
+# One database's whole suite, output on the terminal (PYTEST_ARGS to choose tests).
+test-sqlite: export KB_TEST_LANE ?= 1
 test-sqlite: install-dev
-	@echo "== pytest on SQLite =="
+	@echo "== pytest on SQLite$${KB_TEST_PART:+, part: $$KB_TEST_PART} =="
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
 # PostgreSQL is the production database: CI must run on it. Locally, a missing
 # server is reported loudly instead of silently skipping half the suite.
-test-postgres: export KB_TEST_LANE = postgres
+test-postgres: export KB_TEST_LANE ?= 2
 test-postgres: install-dev
 	@if $(BIN)/python -m kbsite.dbcheck "$${DATABASE_URL:-$(PG_TEST_URL)}"; then \
-		echo "== pytest on PostgreSQL =="; \
+		echo "== pytest on PostgreSQL$${KB_TEST_PART:+, part: $$KB_TEST_PART} =="; \
 		DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" $(BIN)/pytest $(PYTEST_ARGS); \
 	else \
 		echo ""; \

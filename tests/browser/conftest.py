@@ -25,11 +25,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# `make test` runs its SQLite and PostgreSQL halves side by side (KB_TEST_LANE): each
-# lane saves its screenshots in a folder of its own, test-artifacts/<lane>/.
-ARTIFACTS = (
-    Path(__file__).resolve().parents[2] / "test-artifacts" / os.environ.get("KB_TEST_LANE", "")
-)
+# `make test` runs the browser tests on SQLite and on PostgreSQL at the same time (in
+# lanes, KB_TEST_LANE): each database's screenshots go to test-artifacts/<database>/.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+if os.environ.get("KB_TEST_LANE"):
+    postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    ARTIFACTS /= "postgres" if postgres else "sqlite"
 
 
 def _missing_reason() -> str | None:
@@ -107,7 +108,8 @@ JOURNEY_LANGUAGES = {"zh-hans": "zh-CN", "en": "en-US"}
 class Journey:
     """One person's browser for a journey test: a page, its language and width, and
     `shot(step)`, which saves a full-page screenshot per step for a person to look at
-    (test-artifacts/[<lane>/]journeys/<test>/<language>-<width>-<nn>-<step>.png, git-ignored)."""
+    (test-artifacts/[<database>/]journeys/<test>/<language>-<width>-<nn>-<step>.png,
+    git-ignored)."""
 
     def __init__(self, page, *, language: str, width: int, folder: Path):
         self.page = page

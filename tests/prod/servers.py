@@ -28,11 +28,10 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379"
 
-# `make test` runs the SQLite and the PostgreSQL halves of the suite at the same time,
-# each with KB_TEST_LANE set. A lane flushes only its own block of Redis databases (above
-# 0, the default broker and cache, and the benchmarks' 6 and 7); plain pytest uses the
-# sqlite block.
-LANE_REDIS_BLOCKS = {"": 12, "sqlite": 12, "postgres": 8}
+# `make test` runs two pytest processes at a time, each in its lane (KB_TEST_LANE=1 or 2).
+# A lane flushes only its own block of Redis databases (above 0, the default broker and
+# cache, and the benchmarks' 6 and 7); plain pytest uses lane 1's.
+LANE_REDIS_BLOCKS = {"": 12, "1": 12, "2": 8}
 REDIS_SLOTS = ("limits", "cache", "scaleout", "broker")
 
 # Variables a developer's shell may carry that would change what the servers run.
@@ -153,7 +152,7 @@ def database_name(url: str) -> str:
 @contextlib.contextmanager
 def fresh_postgres_database(prefix: str):
     """A dedicated database, created empty and dropped afterwards. Named after this
-    process, so the suite's halves running side by side never drop each other's."""
+    process, so pytest processes running side by side never drop each other's."""
     name = f"{prefix}_{os.getpid()}"
     try:
         connection = _maintenance_connection()
