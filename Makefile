@@ -121,7 +121,7 @@ test: install-dev messages browser
 	$(BIN)/ruff check .
 	@# The runs would otherwise race to create the development .secret_key.
 	@$(BIN)/python -c "import kbsite.settings"
-	@mkdir -p $(TEST_LOGS); rm -rf $(TEST_LOGS)/pytest-*.rc $(TEST_LOGS)/.claimed
+	@mkdir -p $(TEST_LOGS); rm -rf $(TEST_LOGS)/pytest-*.rc $(TEST_LOGS)/pytest-*.log $(TEST_LOGS)/.claimed
 	@mkdir $(TEST_LOGS)/.claimed
 	@echo "== pytest on SQLite and on PostgreSQL, two runs at a time: $(TEST_LOGS)/pytest-*.log =="
 	@# Ctrl-C reaches the runs from the terminal (tests/conftest.py takes it back from the
