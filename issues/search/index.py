@@ -25,7 +25,7 @@ from issues.search.analyzer import analyze
 from issues.search.backends import get_backend
 from issues.search.backends.base import entry_field_texts, insert_rows
 from issues.search.documents import PAGE_KINDS, Document, analyze_sources, document_for
-from issues.search.models import SearchEntry, SearchTerm
+from issues.search.models import SearchEntry
 
 Progress = Callable[[str, int, int], None]
 
@@ -189,7 +189,7 @@ def rebuild(
                 done += _write(rows, tags, backend)
                 report(label, done, total)
             counts[label] = total
-        _store_counts(frequencies)
+        terms.store(frequencies)
     return counts
 
 
@@ -416,14 +416,6 @@ def _entry_row(document: Document, tokens: dict[str, str], updated_at) -> tuple:
 
 
 _ENTRY_DEFAULTS = {field.attname: field.get_default() for field in _ENTRY_FIELDS}
-
-
-def _store_counts(frequencies: Counter) -> None:
-    """terms.store, in bulk SQL: its ORM delete and bulk_create took 7 s at 100k."""
-    table = SearchTerm._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - identifiers are constants; values are bound
-        insert_rows(cursor, table, ("token", "entries"), list(frequencies.items()))
 
 
 def _length(entry: SearchEntry) -> int:

@@ -6,7 +6,10 @@ leave a count off by one until the next rebuild, which recounts everything.
 
 from collections import Counter
 
+from django.db import connection
+
 from issues.search import weights
+from issues.search.backends.base import insert_rows
 from issues.search.models import SearchTerm
 
 # A statistics row beside the document frequencies: the sum of every entry's weighted
@@ -56,11 +59,12 @@ def average_length(counts: dict[str, int], total: int) -> float | None:
 
 
 def store(counts: Counter) -> None:
-    """Replace every count (a full rebuild counted them all)."""
-    SearchTerm.objects.all().delete()
-    SearchTerm.objects.bulk_create(
-        (SearchTerm(token=t, entries=n) for t, n in counts.items()), batch_size=2000
-    )
+    """Replace every count (a full rebuild counted them all), in bulk SQL: the ORM's
+    delete and bulk_create took 7 s at 100k entries."""
+    table = SearchTerm._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - identifiers are constants; values are bound
+        insert_rows(cursor, table, ("token", "entries"), list(counts.items()))
 
 
 def frequencies(tokens: list[str]) -> tuple[dict[str, int], int]:

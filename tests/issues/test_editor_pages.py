@@ -21,11 +21,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Fix, Issue
-from issues.pagecache import holes, live, shared
+from issues.pagecache import holes, live
 from probes.models import ChecklistItem, Monitor, ProbeResult, ProbeRun, Target
 from probes.monitors import monitor_record
 from probes.outcomes import Outcome
 from tests.issues.factories import make_issue_page_example
+from tests.issues.pages import shared_layer_on
 from tests.probes.factories import make_checklist
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +36,8 @@ HOST = "conn.example.test"
 
 @pytest.fixture(autouse=True)
 def shared_cache(settings):
-    # One test process shares its memory cache with itself, so "on" is correct here.
-    settings.KB_PAGE_CACHE = "on"
-    settings.PROBES_MONITOR_THRESHOLD = 1
-    shared._issue_pks.clear()
-    cache.clear()
-    yield
-    cache.clear()
+    with shared_layer_on(settings, PROBES_MONITOR_THRESHOLD=1):
+        yield
 
 
 @pytest.fixture

@@ -15,21 +15,15 @@ from issues.models import Feedback, Issue, Symptom, Tag
 from issues.pagecache import generation, holes, markers, shared, view_counts
 from kbsite.caches import caches_from_url
 from tests.issues.factories import make_code, make_issue, make_issue_page_example
-from tests.issues.pages import page, queries_for
+from tests.issues.pages import page, queries_for, shared_layer_on
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def shared_page_cache(settings):
-    # One test process shares its memory cache with itself, so "on" is correct here.
-    settings.KB_PAGE_CACHE = "on"
-    settings.KB_VIEW_FLUSH_EVERY = 5
-    settings.KB_VIEW_FLUSH_SECONDS = 60
-    shared._issue_pks.clear()
-    cache.clear()
-    yield
-    cache.clear()
+    with shared_layer_on(settings, KB_VIEW_FLUSH_EVERY=5, KB_VIEW_FLUSH_SECONDS=60):
+        yield
 
 
 @pytest.fixture

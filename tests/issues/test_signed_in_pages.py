@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from issues.pagecache import permissions, shared
+from issues.pagecache import permissions
 from tests.issues.factories import make_issue, make_issue_page_example
-from tests.issues.pages import page, queries_for
+from tests.issues.pages import page, queries_for, shared_layer_on
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,8 @@ NOTES = "内部备注：联系值班工程师"
 
 @pytest.fixture(autouse=True)
 def shared_cache(settings):
-    # One test process shares its memory cache with itself, so "on" is correct here.
-    settings.KB_PAGE_CACHE = "on"
-    shared._issue_pks.clear()
-    cache.clear()
-    yield
-    cache.clear()
+    with shared_layer_on(settings):
+        yield
 
 
 @pytest.fixture

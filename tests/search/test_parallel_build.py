@@ -77,17 +77,22 @@ def test_parallel_build_writes_the_same_tokens_as_a_serial_build(shipped_content
     assert any(tokens[0] for tokens in parallel[0].values())
 
 
+def _state_after_saving_each():
+    """The index as single saves leave it: every page indexed the way an edit indexes it."""
+    index_issues(Issue.objects.values_list("pk", flat=True))
+    index_error_codes(ErrorCode.objects.values_list("pk", flat=True))
+    for kind in PAGE_KINDS.values():
+        index_pages(kind.kind, kind.model.objects.values_list("pk", flat=True))
+    return _full_state()
+
+
 def test_rebuild_writes_what_saving_each_entry_writes(shipped_content):
     """The rebuild's bulk path (rows, tag links, database index, counts) against the path
     a single save takes (model instances, the backend's replace, counts kept in step)."""
     rebuild(workers=2, batch_size=5)
     built = _full_state()
 
-    index_issues(Issue.objects.values_list("pk", flat=True))
-    index_error_codes(ErrorCode.objects.values_list("pk", flat=True))
-    for kind in PAGE_KINDS.values():
-        index_pages(kind.kind, kind.model.objects.values_list("pk", flat=True))
-    saved = _full_state()
+    saved = _state_after_saving_each()
 
     assert len(built[0]) > 20  # issues, codes and flows of the shipped content
     assert built[1] and built[2]  # tags and index rows were written
@@ -105,11 +110,7 @@ def test_workers_reading_on_their_own_connections_write_what_saving_writes():
     assert rebuild(workers=2, batch_size=5)["issues"] > 10
     built = _full_state()
 
-    index_issues(Issue.objects.values_list("pk", flat=True))
-    index_error_codes(ErrorCode.objects.values_list("pk", flat=True))
-    for kind in PAGE_KINDS.values():
-        index_pages(kind.kind, kind.model.objects.values_list("pk", flat=True))
-    saved = _full_state()
+    saved = _state_after_saving_each()
 
     assert len(built[0]) > 20 and built[1] and built[2]
     for part, (from_rebuild, from_saves) in enumerate(zip(built, saved, strict=True)):
