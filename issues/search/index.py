@@ -361,9 +361,9 @@ def _analysis_pool(workers: int, *, reading: bool = False):
         return
     analyze("预热 warm")  # jieba's dictionary loads once, before the fork, and is shared
     # fork: workers that only analyse never touch a database; reading ones open their
-    # own connections (the caller closed its own first) and close them when they end.
+    # own connections (_own_connections) and close them when they end.
     pool = multiprocessing.get_context("fork").Pool(
-        workers, initializer=_close_at_exit if reading else None
+        workers, initializer=_own_connections if reading else None
     )
     try:
         yield pool
@@ -371,12 +371,24 @@ def _analysis_pool(workers: int, *, reading: bool = False):
         pool.terminate()
         raise
     else:
-        pool.close()  # workers end on their own, running _close_at_exit
+        pool.close()  # workers end on their own, running _own_connections
     finally:
         pool.join()
 
 
-def _close_at_exit():
+# Connections a worker inherited through the fork: the parent's sockets, seen open in
+# workers even after the parent closed its own (another thread's, the live server's in
+# tests). Kept referenced and never used: a deallocated one would say goodbye to the
+# server over a socket its parent or a sibling still uses.
+_inherited: list = []
+
+
+def _own_connections():
+    for alias in connections:
+        wrapper = connections[alias]
+        if wrapper.connection is not None:
+            _inherited.append(wrapper.connection)
+            wrapper.connection = None  # the worker opens one of its own
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
 
 

@@ -117,6 +117,23 @@ def test_workers_reading_on_their_own_connections_write_what_saving_writes():
         assert from_rebuild == from_saves, f"part {part} differs"
 
 
+def test_a_reading_worker_leaves_inherited_connections_to_their_owner():
+    """A forked worker can find a connection of its parent's open (the browser tests'
+    second rebuild did: both workers then read on one socket and the server dropped it).
+    The worker's start sets it aside unclosed, still referenced, and opens its own."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    inherited = connection.connection
+    try:
+        index._own_connections()
+        assert connection.connection is None  # the next query opens a connection of its own
+        assert any(kept is inherited for kept in index._inherited)  # never deallocated
+        assert getattr(inherited, "closed", 0) == 0  # nor closed under its owner
+    finally:
+        index._inherited.clear()
+        connection.connection = inherited
+
+
 def test_rebuild_reads_in_queries_that_do_not_grow_with_the_entries(make_issue, make_code):
     tag = Tag.objects.create(slug="login", name="登录")
 
